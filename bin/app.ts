@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createReferenceApp } from './reference-app';
+
+createReferenceApp().synth();

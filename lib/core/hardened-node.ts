@@ -1,0 +1,264 @@
+import { Aws, Size, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ManagedPolicyRole } from './managed-policy-role';
+import { checkPattern, checkRange } from './validation';
+
+/**
+ * The instance settings every pattern that runs EC2 shares. Patterns extend this interface
+ * for their own props, so the same names mean the same thing everywhere.
+ */
+export interface HardenedNodeOptions {
+  /**
+   * Instance type.
+   * @default - t3.small
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Image to launch.
+   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Role of the instances. A role you bring is used as given: it needs what Session Manager
+   * needs (see `HardenedNode.grantSessionManager`) if you want shell access.
+   * @default - a role with only the Session Manager and Run Command permissions
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Security group of the instances. One you bring is used as given.
+   * @default - a group with no ingress and all egress
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * Customer-managed key for the EBS volumes.
+   * @default - the AWS-managed `aws/ebs` key
+   */
+  readonly ebsEncryptionKey?: kms.IKey;
+  /**
+   * Size of the encrypted root volume.
+   * @default Size.gibibytes(20)
+   */
+  readonly rootVolumeSize?: Size;
+  /**
+   * Device name of the root volume of the image, so the encrypted gp3 settings replace the
+   * image's root volume instead of adding a second disk. Amazon Linux uses `/dev/xvda`;
+   * Ubuntu, Debian, RHEL and Windows use `/dev/sda1`.
+   * @default '/dev/xvda'
+   */
+  readonly rootDeviceName?: string;
+  /**
+   * Hop limit of instance metadata (IMDSv2 is always required). 1 keeps the credentials on the
+   * host; use 2 where containers on the instance need the instance's role.
+   * @default 1
+   */
+  readonly httpPutResponseHopLimit?: number;
+  /**
+   * One-minute CloudWatch metrics (detailed monitoring).
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
+  /**
+   * Key pair for SSH. Prefer Session Manager; with a key pair you still have to open port 22 yourself.
+   * @default - no key pair: shell access is through Session Manager only
+   */
+  readonly keyPair?: ec2.IKeyPair;
+  /**
+   * User data run at first boot.
+   * @default - none beyond what the pattern adds
+   */
+  readonly userData?: ec2.UserData;
+}
+
+/** Properties of a {@link HardenedNode}. */
+export interface HardenedNodeProps extends HardenedNodeOptions {
+  /** VPC the nodes run in. */
+  readonly vpc: ec2.IVpc;
+}
+
+/** Options for one instance made by {@link HardenedNode.createInstance}. */
+export interface HardenedInstanceOptions {
+  /**
+   * Where the instance goes.
+   * @default - the private subnets of the VPC
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Termination protection. On by default because a standalone instance may hold data; turn it
+   * off (and deploy) before `cdk destroy`.
+   * @default true
+   */
+  readonly disableApiTermination?: boolean;
+  /**
+   * Extra block devices besides the root volume; every one must be encrypted.
+   * @default - none
+   */
+  readonly extraBlockDevices?: ec2.BlockDevice[];
+  /**
+   * User data for this instance.
+   * @default - the node's user data
+   */
+  readonly userData?: ec2.UserData;
+  /**
+   * Name tag.
+   * @default - the construct path
+   */
+  readonly instanceName?: string;
+}
+
+/** Options for a launch template made by {@link HardenedNode.createLaunchTemplate}. */
+export interface HardenedLaunchTemplateOptions {
+  /**
+   * User data for instances of the template.
+   * @default - the node's user data
+   */
+  readonly userData?: ec2.UserData;
+  /**
+   * Extra block devices besides the root volume; every one must be encrypted.
+   * @default - none
+   */
+  readonly extraBlockDevices?: ec2.BlockDevice[];
+}
+
+/**
+ * The shared hardened-node layer: IMDSv2 required, encrypted gp3 root volume, detailed
+ * monitoring, Session Manager instead of SSH, a least-privilege role whose permissions are a
+ * customer-managed policy, and a security group with no ingress. Launch, cluster and failover
+ * patterns make their instances and launch templates through it.
+ */
+export class HardenedNode extends Construct {
+  /** Grants the Session Manager and Run Command agent permissions to a principal. */
+  public static grantSessionManager(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'SsmAgentRegistration',
+      actions: ['ssm:UpdateInstanceInformation', 'ssm:ListInstanceAssociations', 'ssm:UpdateInstanceAssociationStatus'],
+      resources: [`arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:instance/*`],
+    }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'SsmAgentChannels',
+      actions: [
+        'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel',
+        'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
+        'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage',
+        'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply',
+      ],
+      resources: ['*'],
+    }));
+  }
+
+  public readonly role: iam.IRole;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly instanceType: ec2.InstanceType;
+  public readonly machineImage: ec2.IMachineImage;
+  public readonly userData: ec2.UserData;
+  public readonly vpc: ec2.IVpc;
+  /** Hop limit applied to IMDSv2. */
+  public readonly httpPutResponseHopLimit: number;
+  private readonly props: HardenedNodeProps;
+
+  constructor(scope: Construct, id: string, props: HardenedNodeProps) {
+    super(scope, id);
+    checkRange(this, {
+      property: 'httpPutResponseHopLimit', value: props.httpPutResponseHopLimit, min: 1, max: 64,
+      fix: 'Use 1 for hosts and 2 where containers need instance credentials.',
+    });
+    checkRange(this, {
+      property: 'rootVolumeSize', value: props.rootVolumeSize?.toGibibytes(), min: 1, max: 16384, unit: 'GiB',
+      fix: 'gp3 root volumes are 1-16,384 GiB and must be at least the size of the image snapshot.',
+    });
+    checkPattern(this, 'rootDeviceName', props.rootDeviceName, /^\/dev\/(xvd[a-z]|sd[a-z]1?)$/,
+      "a device name such as '/dev/xvda' or '/dev/sda1'");
+
+    this.props = props;
+    this.vpc = props.vpc;
+    this.httpPutResponseHopLimit = props.httpPutResponseHopLimit ?? 1;
+    this.instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
+    this.machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023();
+    this.userData = props.userData ?? this.machineImage.getImage(this).userData;
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Nodes of ${this.node.path}: no ingress unless a pattern or you add it`,
+      allowAllOutbound: true,
+    });
+
+    if (props.role) {
+      this.role = props.role;
+    } else {
+      const role = new ManagedPolicyRole(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+        description: `Instance role of ${this.node.path}`,
+      });
+      HardenedNode.grantSessionManager(role);
+      this.role = role;
+      Validations.of(role).acknowledge(
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'ssmmessages:* channel and ec2messages:* actions used by the SSM agent support no resource-level '
+            + 'permissions (Service Authorization Reference); they are listed one by one, no action wildcards.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]',
+          reason: 'The SSM agent registers the instance it runs on; the instance ids do not exist when the role is '
+            + 'created (the role is an input of the instance), so the ARN is bounded to instances of this account and region.',
+        },
+      );
+    }
+  }
+
+  /** The encrypted root volume and any extra devices. */
+  public blockDevices(extra: ec2.BlockDevice[] = []): ec2.BlockDevice[] {
+    return [
+      {
+        deviceName: this.props.rootDeviceName ?? '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs((this.props.rootVolumeSize ?? Size.gibibytes(20)).toGibibytes(), {
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          encrypted: true,
+          kmsKey: this.props.ebsEncryptionKey,
+          deleteOnTermination: true,
+        }),
+      },
+      ...extra,
+    ];
+  }
+
+  /** Makes one instance with the hardened settings in the given scope. */
+  public createInstance(scope: Construct, id: string, options: HardenedInstanceOptions = {}): ec2.Instance {
+    return new ec2.Instance(scope, id, {
+      vpc: this.vpc,
+      vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      instanceType: this.instanceType,
+      machineImage: this.machineImage,
+      role: this.role,
+      securityGroup: this.securityGroup,
+      userData: options.userData ?? this.userData,
+      keyPair: this.props.keyPair,
+      blockDevices: this.blockDevices(options.extraBlockDevices),
+      httpTokens: ec2.HttpTokens.REQUIRED,
+      httpEndpoint: true,
+      httpPutResponseHopLimit: this.httpPutResponseHopLimit,
+      detailedMonitoring: this.props.detailedMonitoring ?? true,
+      disableApiTermination: options.disableApiTermination ?? true,
+      instanceName: options.instanceName,
+      propagateTagsToVolumeOnCreation: true,
+    });
+  }
+
+  /** Makes a launch template with the hardened settings (for Auto Scaling groups). */
+  public createLaunchTemplate(scope: Construct, id: string, options: HardenedLaunchTemplateOptions = {}): ec2.LaunchTemplate {
+    return new ec2.LaunchTemplate(scope, id, {
+      instanceType: this.instanceType,
+      machineImage: this.machineImage,
+      role: this.role,
+      securityGroup: this.securityGroup,
+      userData: options.userData ?? this.userData,
+      keyPair: this.props.keyPair,
+      blockDevices: this.blockDevices(options.extraBlockDevices),
+      httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
+      httpEndpoint: true,
+      httpPutResponseHopLimit: this.httpPutResponseHopLimit,
+      detailedMonitoring: this.props.detailedMonitoring ?? true,
+    });
+  }
+}

@@ -1,0 +1,4 @@
+// Public part of the shared layer. Validation and key helpers are internal (imported by path).
+export * from './managed-policy-role';
+export * from './secure-vpc';
+export * from './hardened-node';

@@ -1,0 +1,103 @@
+import { Size, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { HardenedNode } from '../../lib';
+import { testStack } from '../util';
+
+function setup(props: Partial<ConstructorParameters<typeof HardenedNode>[2]> = {}): { stack: Stack; node: HardenedNode } {
+  const stack = testStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  const node = new HardenedNode(stack, 'Node', { vpc, ...props });
+  return { stack, node };
+}
+
+describe('HardenedNode defaults', () => {
+  test('an instance requires IMDSv2 with hop limit 1, encrypts its gp3 root volume, has detailed monitoring and termination protection', () => {
+    // GIVEN
+    const { stack, node } = setup();
+    // WHEN
+    node.createInstance(stack, 'Instance');
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
+      Monitoring: true,
+      DisableApiTermination: true,
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 20, DeleteOnTermination: true } }],
+      KeyName: Match.absent(),
+    });
+  });
+
+  test('the security group admits nothing by default', () => {
+    const { stack, node } = setup();
+    node.createInstance(stack, 'Instance');
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('no ingress'),
+      SecurityGroupIngress: Match.absent(),
+    });
+  });
+
+  test('the role has only the SSM agent permissions, in a customer-managed policy', () => {
+    const { stack, node } = setup();
+    node.createInstance(stack, 'Instance');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'SsmAgentRegistration', Action: Match.arrayWith(['ssm:UpdateInstanceInformation']) }),
+          Match.objectLike({ Sid: 'SsmAgentChannels', Resource: '*', Action: Match.arrayWith(['ssmmessages:OpenDataChannel']) }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  test('a launch template carries the same hardening', () => {
+    const { stack, node } = setup({ httpPutResponseHopLimit: 2 });
+    node.createLaunchTemplate(stack, 'Template');
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' },
+        Monitoring: { Enabled: true },
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+      }),
+    });
+  });
+});
+
+describe('HardenedNode overrides', () => {
+  test('a role, security group and key the user brings are used as given', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/mine');
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/abcd');
+    const node = new HardenedNode(stack, 'Node', { vpc, role, securityGroup, ebsEncryptionKey: key, rootVolumeSize: Size.gibibytes(50), rootDeviceName: '/dev/sda1' });
+    node.createInstance(stack, 'Instance');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: ['mine'] });
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      SecurityGroupIds: ['sg-12345678'],
+      BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: Match.objectLike({ KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/abcd', VolumeSize: 50 }) }],
+    });
+  });
+});
+
+describe('HardenedNode validation', () => {
+  test.each([0, 65])('hop limit %d is rejected', (hop) => {
+    expect(() => setup({ httpPutResponseHopLimit: hop })).toThrow(/httpPutResponseHopLimit must be between 1 and 64, got \d+/);
+  });
+  test.each([1, 64])('hop limit %d is accepted', (hop) => {
+    expect(setup({ httpPutResponseHopLimit: hop }).node.httpPutResponseHopLimit).toBe(hop);
+  });
+  test('root volume above 16,384 GiB is rejected', () => {
+    expect(() => setup({ rootVolumeSize: Size.gibibytes(16385) })).toThrow(/rootVolumeSize must be between 1 and 16384 GiB, got 16385/);
+  });
+  test('a root device name that is not a device is rejected', () => {
+    expect(() => setup({ rootDeviceName: 'xvda' })).toThrow(/rootDeviceName must be a device name such as '\/dev\/xvda'/);
+  });
+});

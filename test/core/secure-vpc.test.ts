@@ -1,0 +1,71 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicyRole, SecureVpc } from '../../lib';
+import { testStack } from '../util';
+
+describe('SecureVpc', () => {
+  test('logs all traffic to an encrypted, retained log group through a role with a managed policy', () => {
+    // GIVEN / WHEN
+    const stack = testStack();
+    new SecureVpc(stack, 'Vpc');
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { KmsKeyId: Match.anyValue(), RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('public subnets never auto-assign public IPs; workloads get private subnets with NAT', () => {
+    const stack = testStack();
+    new SecureVpc(stack, 'Vpc');
+    const template = Template.fromStack(stack);
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('without public subnets there is no internet gateway and subnets are isolated', () => {
+    const stack = testStack();
+    new SecureVpc(stack, 'Vpc', { publicSubnets: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  test.each([[0, /maxAzs must be between 1 and 6, got 0/], [7, /maxAzs must be between 1 and 6, got 7/]])('maxAzs %d is rejected', (maxAzs, error) => {
+    expect(() => new SecureVpc(testStack(), 'Vpc', { maxAzs })).toThrow(error);
+  });
+
+  test('more NAT gateways than AZs is rejected', () => {
+    expect(() => new SecureVpc(testStack(), 'Vpc', { maxAzs: 2, natGateways: 3 })).toThrow(/natGateways must be between 0 and 2, got 3/);
+  });
+});
+
+describe('ManagedPolicyRole', () => {
+  test('grants land in one customer-managed policy attached to the role, never an inline policy', () => {
+    // GIVEN
+    const stack = testStack();
+    const role = new ManagedPolicyRole(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    // WHEN
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:us-east-1:123456789012:q'] }));
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Role') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 's3:GetObject' }), Match.objectLike({ Action: 'sqs:SendMessage' })] },
+    });
+    expect(role.permissionsPolicy).toBeDefined();
+  });
+
+  test('a role with no grants has no policy', () => {
+    const stack = testStack();
+    const role = new ManagedPolicyRole(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(role.permissionsPolicy).toBeUndefined();
+  });
+});
