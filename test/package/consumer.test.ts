@@ -1,0 +1,64 @@
+/**
+ * The library as a user gets it: compiled with jsii, packed with `npm pack`, installed into an
+ * empty CDK app next to that app's own aws-cdk-lib and constructs (offline, from the npm cache
+ * that `npm ci` filled), imported with plain `require`, and synthesized.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT, compileWithJsii, generateApiDoc, pack } from '../../scripts/package-lib';
+
+jest.setTimeout(240_000);
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+let stage: string;
+let tarball: string;
+let packedFiles: string[];
+let consumer: string;
+let apiDoc: string;
+
+beforeAll(() => {
+  stage = compileWithJsii(true);
+  apiDoc = generateApiDoc(stage);
+  tarball = pack(stage);
+  packedFiles = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+
+  consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
+  fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  const peers = [`aws-cdk-lib@${pkg.devDependencies['aws-cdk-lib']}`, `constructs@${pkg.devDependencies.constructs}`];
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...peers], {
+    cwd: consumer, stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  fs.copyFileSync(path.join(__dirname, 'consumer-app.js'), path.join(consumer, 'app.js'));
+});
+
+afterAll(() => {
+  for (const dir of [stage, consumer]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the jsii compile of the public API passes and API.md is current', () => {
+  // THEN (compileWithJsii throws on any jsii error or warning)
+  expect(fs.existsSync(path.join(stage, '.jsii'))).toBe(true);
+  expect(apiDoc).toEqual(fs.readFileSync(path.join(ROOT, 'API.md'), 'utf8'));
+});
+
+test('the tarball ships compiled JavaScript, typings and runtime assets, and nothing from tests, examples or cdk.out', () => {
+  expect(packedFiles).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', '.jsii', 'README.md', 'API.md', 'LICENSE', 'package.json']));
+  expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+  expect(packedFiles.filter((f) => /^(test|examples|bin|cdk\.out|scripts|node_modules)\//.test(f))).toEqual([]);
+});
+
+test('an empty CDK app imports every pattern with plain require and synthesizes', () => {
+  // WHEN
+  const outdir = path.join(consumer, 'cdk.out');
+  const stdout = execFileSync(process.execPath, ['app.js'], {
+    cwd: consumer, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, CDK_VALIDATION: 'false' },
+  });
+  // THEN the app used the installed copy, not the repository
+  const resolved = JSON.parse(stdout.trim().split('\n').pop()!);
+  expect(resolved.library).toEqual(path.join(fs.realpathSync(consumer), 'node_modules', 'cdk-ec2-patterns', 'lib', 'index.js'));
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'Consumer.template.json'), 'utf8'));
+  const types = new Set(Object.values<{ Type: string }>(template.Resources).map((r) => r.Type));
+  expect([...types]).toEqual(expect.arrayContaining(resolved.expectedTypes));
+});
