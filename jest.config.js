@@ -9,4 +9,5 @@ module.exports = {
   // the compliance harness turns it back on for itself.
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
