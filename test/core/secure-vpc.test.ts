@@ -69,3 +69,13 @@ describe('ManagedPolicyRole', () => {
     expect(role.permissionsPolicy).toBeUndefined();
   });
 });
+
+describe('SecureVpc flow log key', () => {
+  test('trusts the regional CloudWatch Logs service principal', () => {
+    const stack = testStack();
+    new SecureVpc(stack, 'Vpc');
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } })]) },
+    });
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * The seeds' web server image, automated: nginx with a "Hello" page baked into a hardened
+ * Amazon Linux 2023 golden AMI by EC2 Image Builder, tested on a fresh instance, scanned for
+ * CVEs, its id published to SSM for the launch pattern (`pipeline.machineImage`).
+ */
+import { App, AppProps, Stack } from 'aws-cdk-lib';
+import * as path from 'path';
+import { createCompliantApp, resolveEnv } from '../bin/compliance';
+import { GoldenImagePipeline, ImageComponent } from '../lib/golden-ami';
+
+const SCRIPTS = path.join(__dirname, '..', 'lib', 'golden-ami', 'scripts');
+
+export function createApp(props: AppProps = {}): App {
+  const app = createCompliantApp(props);
+  const stack = new Stack(app, 'GoldenAmiExample', {
+    env: resolveEnv(app),
+    description: 'Golden AMI pipeline: nginx "Hello" web server image built by EC2 Image Builder',
+  });
+
+  new GoldenImagePipeline(stack, 'WebServerImage', {
+    name: 'web-server',
+    components: [
+      ImageComponent.fromScriptFiles('nginx-hello',
+        path.join(SCRIPTS, 'install-web-server.sh'),
+        path.join(SCRIPTS, 'test-web-server.sh'),
+        { description: 'nginx serving a Hello page' }),
+    ],
+  });
+  return app;
+}
+
+if (require.main === module) {
+  createApp().synth();
+}

@@ -1,0 +1,113 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
+import { IConstruct } from 'constructs';
+import { checkRange, invalid } from '../core/validation';
+
+/** Options of a rule that deletes images. */
+export interface DeleteImagesOptions {
+  /**
+   * Never delete an AMI that launched an instance within this many days, whatever its rank.
+   * @default 30
+   */
+  readonly keepIfLaunchedWithinDays?: number;
+}
+
+/** Options of an age-based rule. */
+export interface AgeRuleOptions extends DeleteImagesOptions {
+  /**
+   * However old they are, keep at least this many images (1-10).
+   * @default 3
+   */
+  readonly retainAtLeast?: number;
+}
+
+interface Rule {
+  readonly action: 'DEPRECATE' | 'DELETE';
+  readonly type: 'COUNT' | 'AGE';
+  readonly value: number;
+  readonly retainAtLeast?: number;
+  readonly keepIfLaunchedWithinDays?: number;
+}
+
+/**
+ * What happens to the pipeline's older images (an Image Builder lifecycle policy). Deprecated
+ * AMIs stay launchable by their owner; deleted ones are deregistered with their snapshots.
+ */
+export class ImageRetention {
+  /** Keep the `count` latest images as they are and deprecate older ones (nothing is deleted). */
+  public static deprecateAllButLatest(count: number): ImageRetention {
+    return new ImageRetention([{ action: 'DEPRECATE', type: 'COUNT', value: count }]);
+  }
+
+  /** Keep the `count` latest images and delete older AMIs and their snapshots. */
+  public static deleteAllButLatest(count: number, options: DeleteImagesOptions = {}): ImageRetention {
+    return new ImageRetention([{ action: 'DELETE', type: 'COUNT', value: count, keepIfLaunchedWithinDays: options.keepIfLaunchedWithinDays ?? 30 }]);
+  }
+
+  /** Delete images older than `age` (whole days), keeping at least `retainAtLeast`. */
+  public static deleteOlderThan(age: Duration, options: AgeRuleOptions = {}): ImageRetention {
+    return new ImageRetention([{
+      action: 'DELETE', type: 'AGE', value: age.toDays({ integral: false }), retainAtLeast: options.retainAtLeast ?? 3,
+      keepIfLaunchedWithinDays: options.keepIfLaunchedWithinDays ?? 30,
+    }]);
+  }
+
+  /** Several rules in one policy, for example deprecate beyond 5 and delete beyond 20 (at most 3 rules, one per action). */
+  public static combine(retentions: ImageRetention[]): ImageRetention {
+    return new ImageRetention(retentions.flatMap((r) => r.rules));
+  }
+
+  /** Keep every image (no lifecycle policy). */
+  public static keepAll(): ImageRetention {
+    return new ImageRetention([]);
+  }
+
+  private constructor(private readonly rules: Rule[]) {}
+
+  /** Whether a lifecycle policy is needed. */
+  public get enabled(): boolean {
+    return this.rules.length > 0;
+  }
+
+  /** Whether a rule deletes images. */
+  public get deletes(): boolean {
+    return this.rules.some((r) => r.action === 'DELETE');
+  }
+
+  /** Validates and renders the policy details. @internal */
+  public _render(scope: IConstruct): imagebuilder.CfnLifecyclePolicy.PolicyDetailProperty[] {
+    if (this.rules.length > 3) {
+      invalid(scope, 'imageRetention (rules)', this.rules.length, 'at most 3 rules', 'An Image Builder lifecycle policy holds at most 3 rules.');
+    }
+    const actions = this.rules.map((r) => r.action);
+    if (new Set(actions).size !== actions.length) {
+      invalid(scope, 'imageRetention (actions)', actions.join(', '), 'at most one rule per action (DEPRECATE, DELETE)',
+        'Combine the conditions into one rule per action.');
+    }
+    return this.rules.map((rule) => {
+      const unit = rule.type === 'COUNT' ? 'images' : 'days';
+      checkRange(scope, {
+        property: `imageRetention ${rule.action.toLowerCase()} ${rule.type === 'COUNT' ? 'count' : 'age'}`,
+        value: rule.value, min: 1, max: 1000, unit,
+        fix: rule.type === 'AGE' ? 'Give the age in whole days (Duration.days(n)).' : undefined,
+      });
+      checkRange(scope, { property: 'imageRetention retainAtLeast', value: rule.retainAtLeast, min: 1, max: 10, unit: 'images' });
+      checkRange(scope, { property: 'imageRetention keepIfLaunchedWithinDays', value: rule.keepIfLaunchedWithinDays, min: 1, max: 365, unit: 'days' });
+      const lastLaunched = rule.keepIfLaunchedWithinDays !== undefined && !Token.isUnresolved(rule.keepIfLaunchedWithinDays)
+        ? { amis: { lastLaunched: { unit: 'DAYS', value: rule.keepIfLaunchedWithinDays } } } : undefined;
+      return {
+        action: {
+          type: rule.action,
+          includeResources: rule.action === 'DELETE' ? { amis: true, snapshots: true } : { amis: true },
+        },
+        filter: {
+          type: rule.type,
+          value: rule.value,
+          unit: rule.type === 'AGE' ? 'DAYS' : undefined,
+          retainAtLeast: rule.retainAtLeast,
+        },
+        exclusionRules: lastLaunched,
+      };
+    });
+  }
+}

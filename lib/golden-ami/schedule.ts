@@ -1,0 +1,147 @@
+import { Token } from 'aws-cdk-lib';
+import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
+import { IConstruct } from 'constructs';
+import { checkPattern, checkRange, invalid } from '../core/validation';
+
+/** Options shared by every build schedule. */
+export interface BuildScheduleOptions {
+  /**
+   * Build only when the cron matches AND the base image or a component has a newer version
+   * than the last image (`EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE`). Image Builder
+   * detects updates through semantic version filters (`x.x.x`); with an `ssm:` base image only
+   * the AWS-managed components are tracked, so the default rebuilds on every match.
+   * @default false - build whenever the expression matches (`EXPRESSION_MATCH_ONLY`)
+   */
+  readonly onlyWhenDependenciesUpdated?: boolean;
+  /**
+   * Disable the pipeline after this many consecutive failed scheduled builds (1-10).
+   * @default 3
+   */
+  readonly autoDisableAfterFailures?: number;
+  /**
+   * IANA time zone of the expression, for example `Europe/Paris`.
+   * @default 'Etc/UTC'
+   */
+  readonly timezone?: string;
+}
+
+/** Fields of a cron schedule; each defaults as documented (AWS cron syntax). */
+export interface BuildCronOptions extends BuildScheduleOptions {
+  /** @default '0' */
+  readonly minute?: string;
+  /** @default '4' */
+  readonly hour?: string;
+  /** Day of month; give this or `weekDay`, not both. @default - every day when weekDay is not given */
+  readonly day?: string;
+  /** @default '*' */
+  readonly month?: string;
+  /** Day of week (1-7 or SUN-SAT); give this or `day`, not both. @default - any */
+  readonly weekDay?: string;
+  /** @default '*' */
+  readonly year?: string;
+}
+
+/** When the pipeline builds on its own. */
+export class BuildSchedule {
+  /** Every Sunday at 04:00 UTC: picks up the week's patches and the latest base image. */
+  public static weekly(options: BuildScheduleOptions = {}): BuildSchedule {
+    return BuildSchedule.cron({ ...options, minute: '0', hour: '4', weekDay: 'SUN' });
+  }
+
+  /** A cron schedule from fields. */
+  public static cron(options: BuildCronOptions): BuildSchedule {
+    if (options.day !== undefined && options.weekDay !== undefined) {
+      return new BuildSchedule(`cron(${options.minute ?? '0'} ${options.hour ?? '4'} ${options.day} ${options.month ?? '*'} ${options.weekDay} ${options.year ?? '*'})`, options);
+    }
+    const day = options.day ?? (options.weekDay === undefined ? '*' : '?');
+    const weekDay = options.weekDay ?? '?';
+    return new BuildSchedule(`cron(${options.minute ?? '0'} ${options.hour ?? '4'} ${day} ${options.month ?? '*'} ${weekDay} ${options.year ?? '*'})`, options);
+  }
+
+  /** A cron expression as Image Builder writes it, for example `cron(0 4 ? * SUN *)`. */
+  public static expression(expression: string, options: BuildScheduleOptions = {}): BuildSchedule {
+    return new BuildSchedule(expression, options);
+  }
+
+  /** No schedule: builds run on demand (console, CLI, `grantStartExecution`) or on deploy. */
+  public static manual(): BuildSchedule {
+    return new BuildSchedule(undefined, {});
+  }
+
+  private constructor(
+    /** The cron expression, if any. */
+    public readonly expression: string | undefined,
+    private readonly options: BuildScheduleOptions,
+  ) {}
+
+  /** Validates and renders the schedule. @internal */
+  public _render(scope: IConstruct): imagebuilder.CfnImagePipeline.ScheduleProperty | undefined {
+    if (this.expression === undefined) return undefined;
+    checkCron(scope, this.expression);
+    checkRange(scope, {
+      property: 'schedule.autoDisableAfterFailures', value: this.options.autoDisableAfterFailures, min: 1, max: 10,
+      fix: 'Image Builder disables a pipeline after 1 to 10 consecutive failed scheduled runs.',
+    });
+    checkPattern(scope, 'schedule.timezone', this.options.timezone, /^[A-Za-z]+(\/[A-Za-z0-9_+-]+){0,2}$|^UTC$/,
+      "an IANA time zone such as 'Etc/UTC' or 'Europe/Paris'");
+    return {
+      scheduleExpression: this.expression,
+      pipelineExecutionStartCondition: this.options.onlyWhenDependenciesUpdated
+        ? 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE' : 'EXPRESSION_MATCH_ONLY',
+      timezone: this.options.timezone ?? 'Etc/UTC',
+      autoDisablePolicy: { failureCount: this.options.autoDisableAfterFailures ?? 3 },
+    };
+  }
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+interface Field { readonly name: string; readonly min: number; readonly max: number; readonly names?: string[] }
+const FIELDS: Field[] = [
+  { name: 'minutes', min: 0, max: 59 },
+  { name: 'hours', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
+  { name: 'day-of-week', min: 1, max: 7, names: DAYS },
+  { name: 'year', min: 1970, max: 2199 },
+];
+
+/**
+ * Checks an Image Builder cron expression: `cron(minutes hours day-of-month month day-of-week year)`,
+ * exactly one of day-of-month and day-of-week is `?`, every value in its range.
+ */
+export function checkCron(scope: IConstruct, expression: string): void {
+  if (Token.isUnresolved(expression)) return;
+  const fail = (why: string) => invalid(scope, 'schedule', expression,
+    `a cron expression 'cron(minutes hours day-of-month month day-of-week year)' (${why})`,
+    "For example 'cron(0 4 ? * SUN *)' (Sundays 04:00) or 'cron(30 2 1 * ? *)' (the 1st of each month).");
+  const match = /^cron\((.*)\)$/.exec(expression.trim());
+  if (!match) fail("it must be wrapped in 'cron(...)'; rate() is not supported by Image Builder");
+  const parts = match![1].trim().split(/\s+/);
+  if (parts.length !== 6) fail(`6 fields expected, got ${parts.length}`);
+  const [, , dom, , dow] = parts;
+  if ((dom === '?') === (dow === '?')) fail("exactly one of day-of-month and day-of-week must be '?'");
+  parts.forEach((part, i) => checkField(FIELDS[i], part, fail));
+}
+
+function checkField(field: Field, part: string, fail: (why: string) => void): void {
+  if (part === '*' || (part === '?' && (field.name === 'day-of-month' || field.name === 'day-of-week'))) return;
+  const value = (v: string): number => {
+    const index = field.names?.indexOf(v.toUpperCase()) ?? -1;
+    const n = index >= 0 ? index + 1 : /^\d+$/.test(v) ? Number(v) : NaN;
+    if (Number.isNaN(n) || n < field.min || n > field.max) {
+      fail(`${field.name} value '${v}' is not between ${field.min} and ${field.max}`);
+    }
+    return n;
+  };
+  for (const item of part.split(',')) {
+    if (field.name === 'day-of-month' && /^(L|LW|\d{1,2}W)$/.test(item)) continue;
+    if (field.name === 'day-of-week' && /^([1-7]|[A-Za-z]{3})(#[1-5]|L)$/.test(item)) continue;
+    const m = /^(\*|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
+    if (!m) fail(`${field.name} item '${item}' is not a value, range, list or increment`);
+    if (m![1] !== '*') value(m![1]);
+    if (m![2] !== undefined) value(m![2]);
+    if (m![3] !== undefined && Number(m![3]) < 1) fail(`${field.name} increment must be at least 1`);
+  }
+}
