@@ -1,0 +1,70 @@
+import { CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
+
+const WEB_SERVER_SCRIPT = path.join(__dirname, '..', '..', 'lib', 'eip-failover', 'scripts', 'hello-web-server.sh');
+
+/** Properties of the {@link EipFailoverStack}. */
+export interface EipFailoverStackProps extends StackProps {
+  /**
+   * VPC of the web servers (for example the shared network's VPC); needs public subnets for the
+   * nodes and private subnets with egress for the failover function.
+   * @default - the construct creates its own SecureVpc
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Image of the web servers, for example `goldenAmiStack.pipeline.machineImage` (nginx serving
+   * "Hello" on port 80 baked in). Make this stack depend on the image's stack.
+   * @default - Amazon Linux 2023 with a small python3 "Hello" server started by user data
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Instance type of the web servers.
+   * @default - t3.small
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Move the address back to the primary once it is healthy again.
+   * @default false
+   */
+  readonly failBack?: boolean;
+}
+
+/**
+ * The reference app's front door: the cat-photo web servers, primary and standby, behind one
+ * static public address that moves to the healthy node on failure.
+ */
+export class EipFailoverStack extends Stack {
+  /** The failover pair. */
+  public readonly failover: ElasticIpFailover;
+
+  constructor(scope: Construct, id: string, props: EipFailoverStackProps = {}) {
+    super(scope, id, props);
+    let userData: ec2.UserData | undefined;
+    if (!props.machineImage) {
+      userData = ec2.UserData.forLinux();
+      userData.addCommands(fs.readFileSync(WEB_SERVER_SCRIPT, 'utf8'));
+    }
+    this.failover = new ElasticIpFailover(this, 'WebServers', {
+      vpc: props.vpc,
+      machineImage: props.machineImage,
+      instanceType: props.instanceType,
+      userData,
+      failBack: props.failBack,
+      healthCheck: ApplicationHealthCheck.http({ port: 80, path: '/' }),
+    });
+
+    this.failover.connections.allowFromAnyIpv4(ec2.Port.tcp(80), 'HTTP to the web servers behind the static address');
+    for (const group of this.failover.connections.securityGroups) {
+      Validations.of(group).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The cat-photo web servers are published on purpose at a static public address: port 80 alone is open '
+          + 'to the internet (no SSH, shell access is Session Manager); every other port stays closed.',
+      });
+    }
+    new CfnOutput(this, 'PublicIp', { value: this.failover.publicIp!, description: 'Static address of the web servers' });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * One test per synth-time boundary of ElasticIpFailover. No template is synthesized: the checks
+ * run in the constructor, so these tests are fast.
+ */
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ApplicationHealthCheck, ElasticIpFailover, ElasticIpFailoverProps } from '../../lib/eip-failover';
+import { testStack } from '../util';
+
+/** An imported VPC with public and private subnets: no resources, so each case stays cheap. */
+function importedVpc(stack: Stack, publicSubnets = true): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-12345678',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    ...(publicSubnets ? { publicSubnetIds: ['subnet-11111111', 'subnet-22222222'], publicSubnetRouteTableIds: ['rtb-1', 'rtb-2'] } : {}),
+    privateSubnetIds: ['subnet-33333333', 'subnet-44444444'],
+    privateSubnetRouteTableIds: ['rtb-3', 'rtb-4'],
+  });
+}
+
+function build(props: ElasticIpFailoverProps = {}): () => ElasticIpFailover {
+  return () => {
+    const stack = testStack();
+    return new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack), ...props });
+  };
+}
+
+function instance(stack: Stack, id: string, vpc: ec2.IVpc): ec2.Instance {
+  return new ec2.Instance(stack, id, {
+    vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+}
+
+describe('the pair', () => {
+  test('primary without standby, and standby without primary, are rejected', () => {
+    // GIVEN one instance only
+    const stack = testStack();
+    const vpc = importedVpc(stack);
+    const one = instance(stack, 'One', vpc);
+    // WHEN / THEN
+    expect(() => new ElasticIpFailover(stack, 'A', { vpc, primary: one })).toThrow(/Test\/A: primary and standby must be given together, got only primary/);
+    expect(() => new ElasticIpFailover(stack, 'B', { vpc, standby: one })).toThrow(/got only standby/);
+  });
+
+  test('the same instance as primary and standby is rejected', () => {
+    const stack = testStack();
+    const vpc = importedVpc(stack);
+    const one = instance(stack, 'One', vpc);
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary: one, standby: one }))
+      .toThrow(/Test\/Web: standby must be a different instance than primary, got 'Test\/One'/);
+  });
+
+  test('node settings together with your own instances are rejected instead of silently ignored', () => {
+    const stack = testStack();
+    const vpc = importedVpc(stack);
+    const primary = instance(stack, 'P', vpc);
+    const standby = instance(stack, 'S', vpc);
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary, standby, instanceType: new ec2.InstanceType('t3.large'), terminationProtection: false }))
+      .toThrow(/instanceType, terminationProtection only apply to nodes the construct creates/);
+  });
+
+  test('a VPC without public subnets is rejected when the construct creates the nodes', () => {
+    const stack = testStack();
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, false) }))
+      .toThrow(/Test\/Web: vpc must be a VPC with at least one public subnet.*internet gateway/);
+  });
+});
+
+describe('allocationId', () => {
+  test.each(['eipalloc-0123abcd', 'eipalloc-0123456789abcdef0'])('accepts %s (8 or 17 hex digits)', (id) => {
+    expect(build({ allocationId: id })).not.toThrow();
+  });
+
+  test.each(['eipalloc-0123abc', 'eipalloc-0123456789ABCDEF0', 'eip-0123abcd', '203.0.113.10'])('rejects %s', (id) => {
+    expect(build({ allocationId: id })).toThrow(/allocationId must be 'eipalloc-' followed by 8 or 17 lowercase hex digits/);
+  });
+
+  test('accepts a token (for example an import from another stack)', () => {
+    expect(build({ allocationId: Fn.importValue('SharedAllocationId') })).not.toThrow();
+  });
+
+  test('rejects addressRemovalPolicy with an existing allocation', () => {
+    expect(build({ allocationId: 'eipalloc-0123abcd', addressRemovalPolicy: RemovalPolicy.DESTROY }))
+      .toThrow(/addressRemovalPolicy applies only to an address the construct allocates/);
+  });
+});
+
+describe('timing', () => {
+  test.each([
+    [Duration.seconds(59), false], [Duration.seconds(60), true], [Duration.days(1), true], [Duration.seconds(86_401), false],
+  ])('cooldown %s accepted: %s (1 minute to 1 day)', (cooldown, ok) => {
+    const run = build({ cooldown });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/cooldown must be between 60 and 86400 s/);
+  });
+
+  test('cooldown must be whole seconds', () => {
+    expect(build({ cooldown: Duration.millis(90_500) })).toThrow(/cooldown must be a whole number of seconds, got '90.5 s'/);
+  });
+
+  test.each([
+    [Duration.minutes(1), true], [Duration.minutes(60), true], [Duration.minutes(61), false], [Duration.seconds(30), false],
+  ])('reconcileInterval %s accepted: %s (1 to 60 minutes)', (reconcileInterval, ok) => {
+    const run = build({ reconcileInterval });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/reconcileInterval must be (between 60 and 3600 s|a whole number of minutes)/);
+  });
+
+  test('reconcileInterval must be whole minutes (EventBridge rate expressions)', () => {
+    expect(build({ reconcileInterval: Duration.seconds(90) })).toThrow(/reconcileInterval must be a whole number of minutes, got '90 s'/);
+  });
+
+  test.each([Duration.seconds(30), Duration.seconds(90)])('statusCheckPeriod %s is rejected (the metric is per minute)', (statusCheckPeriod) => {
+    expect(build({ statusCheckPeriod })).toThrow(/statusCheckPeriod must be (a whole number of minutes|between 60 and 86400 s)/);
+  });
+
+  test.each([[0, false], [1, true], [1440, true], [1441, false]])('statusCheckEvaluationPeriods %d accepted: %s', (statusCheckEvaluationPeriods, ok) => {
+    const run = build({ statusCheckEvaluationPeriods });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/statusCheckEvaluationPeriods must be between 1 and 1440/);
+  });
+
+  // CloudWatch PutMetricAlarm (API reference, Period): "Period multiplied by EvaluationPeriods can't be
+  // more than 604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the total
+  // evaluation period can't be longer than one day (86,400 seconds)."
+  test('period x evaluation periods may reach one day under a one-hour period, not more', () => {
+    expect(build({ statusCheckPeriod: Duration.minutes(5), statusCheckEvaluationPeriods: 288 })).not.toThrow();
+    expect(build({ statusCheckPeriod: Duration.minutes(5), statusCheckEvaluationPeriods: 289 }))
+      .toThrow(/statusCheckPeriod x statusCheckEvaluationPeriods must be at most 86400 s, got '86700 s'/);
+  });
+
+  test('period x evaluation periods may reach seven days with a one-hour period, not more', () => {
+    expect(build({ statusCheckPeriod: Duration.hours(1), statusCheckEvaluationPeriods: 168 })).not.toThrow();
+    expect(build({ statusCheckPeriod: Duration.hours(1), statusCheckEvaluationPeriods: 169 }))
+      .toThrow(/must be at most 604800 s, got '608400 s'/);
+  });
+});
+
+describe('healthCheck', () => {
+  test.each([[0, false], [1, true], [65535, true], [65536, false]])('port %d accepted: %s', (port, ok) => {
+    const run = build({ healthCheck: ApplicationHealthCheck.tcp({ port }) });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/healthCheck.port must be between 1 and 65535/);
+  });
+
+  test.each([[99, false], [100, true], [30_000, true], [30_001, false]])('timeout %d ms accepted: %s', (ms, ok) => {
+    const run = build({ healthCheck: ApplicationHealthCheck.http({ timeout: Duration.millis(ms) }) });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/healthCheck.timeout must be between 100 and 30000 ms/);
+  });
+
+  test.each([[0, false], [1, true], [10, true], [11, false]])('attempts %d accepted: %s', (attempts, ok) => {
+    const run = build({ healthCheck: ApplicationHealthCheck.http({ attempts }) });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/healthCheck.attempts must be between 1 and 10/);
+  });
+
+  test.each([[0, true], [30_000, true], [30_001, false]])('interval %d ms accepted: %s', (ms, ok) => {
+    const run = build({ healthCheck: ApplicationHealthCheck.http({ interval: Duration.millis(ms) }) });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/healthCheck.interval must be between 0 and 30000 ms/);
+  });
+
+  test.each(['health', '/he alth', `/${'a'.repeat(1024)}`])('path %s is rejected', (p) => {
+    expect(build({ healthCheck: ApplicationHealthCheck.http({ path: p }) })).toThrow(/healthCheck.path must be/);
+  });
+
+  test('the largest probe still fits the function timeout (Lambda allows 900 s)', () => {
+    const failover = build({
+      healthCheck: ApplicationHealthCheck.http({ attempts: 10, timeout: Duration.seconds(30), interval: Duration.seconds(30) }),
+    })();
+    expect(failover.failoverFunction.timeout!.toSeconds()).toEqual(60 + 10 * 30 + 9 * 30);
+    expect(failover.failoverFunction.timeout!.toSeconds()).toBeLessThanOrEqual(900);
+  });
+});
