@@ -1,0 +1,209 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as dlm from 'aws-cdk-lib/aws-dlm';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Construct, IConstruct } from 'constructs';
+import { checkCount, checkPattern, checkRange, invalid } from '../core/validation';
+
+/** The shipped script that freezes filesystems around the snapshot. */
+const FREEZE_SCRIPT = path.join(__dirname, 'scripts', 'freeze-filesystems.sh');
+/** Tag DLM requires on a customer SSM document before it runs it (AWSDataLifecycleManagerSSMFullAccess). */
+export const DLM_SCRIPTS_TAG = { key: 'DLMScriptsAccess', value: 'true' };
+
+/** How DLM runs pre and post scripts. */
+export interface SnapshotScriptOptions {
+  /**
+   * How long each script may run (10-120 seconds), pre and post separately.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * How many times DLM retries a failed script (0-3).
+   * @default 0
+   */
+  readonly retries?: number;
+  /**
+   * Run the script with `pre-script` before the snapshot starts.
+   * @default true
+   */
+  readonly preScript?: boolean;
+  /**
+   * Run the script with `post-script` once the snapshot started.
+   * @default true
+   */
+  readonly postScript?: boolean;
+  /**
+   * When the pre script fails, take a crash-consistent snapshot anyway (true) or skip the
+   * instance this time (false).
+   * @default true - a crash-consistent snapshot beats none
+   */
+  readonly crashConsistentOnFailure?: boolean;
+}
+
+/** Options of the filesystem-freeze scripts. */
+export interface FreezeFilesystemsOptions extends SnapshotScriptOptions {
+  /**
+   * Longest time a filesystem stays frozen if the post script never runs (a systemd timer thaws it).
+   * @default Duration.seconds(60)
+   */
+  readonly maxFreeze?: Duration;
+}
+
+/** What binding the scripts to a policy produced. @internal */
+export interface BoundScripts {
+  readonly script: dlm.CfnLifecyclePolicy.ScriptProperty;
+  /** ARN of the SSM document DLM sends. */
+  readonly documentArn: string;
+}
+
+/**
+ * Pre and post scripts for application-consistent snapshots of instances (INSTANCE policies):
+ * DLM runs an SSM document on each target instance before and after it starts the snapshot.
+ * The instances need the SSM agent and an instance role that lets it work (HardenedNode's does).
+ */
+export class SnapshotScripts {
+  /**
+   * Freezes the given filesystems (`fsfreeze`) before the snapshot and thaws them after, with a
+   * safety thaw. Never the root filesystem: the SSM agent writes there.
+   */
+  public static freezeFilesystems(mountPoints: string[], options: FreezeFilesystemsOptions = {}): SnapshotScripts {
+    const maxFreeze = options.maxFreeze ?? Duration.seconds(60);
+    return new SnapshotScripts('FILE', options, FREEZE_SCRIPT, [
+      `export FREEZE_MOUNT_POINTS='${mountPoints.join(' ')}'`,
+      `export MAX_FREEZE_SECONDS='${maxFreeze.toSeconds()}'`,
+    ], mountPoints, maxFreeze);
+  }
+
+  /**
+   * Your own bash script file, embedded in an SSM document the policy creates (tagged
+   * `DLMScriptsAccess=true`). DLM calls it with `pre-script`, `post-script` or `dry-run` as `$1`
+   * and its execution id as `$2`; exit non-zero to report failure.
+   */
+  public static fromScriptFile(file: string, options: SnapshotScriptOptions = {}): SnapshotScripts {
+    return new SnapshotScripts('FILE', options, file, []);
+  }
+
+  /**
+   * An SSM command document you own (name or ARN). It must be tagged `DLMScriptsAccess=true`
+   * and take the `command` and `executionId` parameters DLM passes.
+   */
+  public static fromDocumentName(documentName: string, options: SnapshotScriptOptions = {}): SnapshotScripts {
+    return new SnapshotScripts('DOCUMENT', options, documentName, []);
+  }
+
+  /**
+   * Windows VSS (Volume Shadow Copy Service) snapshots through the AWS-owned
+   * `AWSEC2-CreateVssSnapshot` document. The instances need the VSS agent and its permissions.
+   */
+  public static windowsVss(options: SnapshotScriptOptions = {}): SnapshotScripts {
+    return new SnapshotScripts('VSS', options, 'AWS_VSS_BACKUP', []);
+  }
+
+  private constructor(
+    private readonly kind: 'FILE' | 'DOCUMENT' | 'VSS',
+    private readonly options: SnapshotScriptOptions,
+    private readonly source: string,
+    private readonly preamble: string[],
+    private readonly mountPoints?: string[],
+    private readonly maxFreeze?: Duration,
+  ) {}
+
+  /** Validates, creates the SSM document when needed, and renders the script. @internal */
+  public _bind(scope: Construct, property: string): BoundScripts {
+    const o = this.options;
+    this.validate(scope, property);
+    const stack = Stack.of(scope);
+    const crashConsistent = (o.preScript ?? true) ? (o.crashConsistentOnFailure ?? true) : undefined;
+    if (this.kind === 'VSS') {
+      return {
+        script: { executionHandler: 'AWS_VSS_BACKUP', executeOperationOnScriptFailure: crashConsistent, maximumRetryCount: o.retries ?? 0 },
+        documentArn: stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWSEC2-CreateVssSnapshot' }),
+      };
+    }
+    let handler = this.source;
+    if (this.kind === 'FILE') {
+      const document = new ssm.CfnDocument(scope, 'ScriptsDocument', {
+        documentType: 'Command',
+        documentFormat: 'JSON',
+        content: this.documentContent(),
+        tags: [DLM_SCRIPTS_TAG],
+      });
+      handler = document.ref;
+    }
+    const stages = [...((o.preScript ?? true) ? ['PRE'] : []), ...((o.postScript ?? true) ? ['POST'] : [])];
+    const documentArn = !Token.isUnresolved(handler) && handler.startsWith('arn:')
+      ? handler
+      : stack.formatArn({ service: 'ssm', resource: 'document', resourceName: handler });
+    return {
+      script: {
+        executionHandlerService: 'AWS_SYSTEMS_MANAGER',
+        executionHandler: handler,
+        executionTimeout: (o.timeout ?? Duration.seconds(60)).toSeconds(),
+        maximumRetryCount: o.retries ?? 0,
+        stages,
+        executeOperationOnScriptFailure: crashConsistent,
+      },
+      documentArn,
+    };
+  }
+
+  private validate(scope: IConstruct, property: string): void {
+    const o = this.options;
+    checkRange(scope, {
+      property: `${property}.timeout`, value: o.timeout?.toSeconds(), min: 10, max: 120, unit: 'seconds',
+      fix: 'DLM waits 10 to 120 seconds for each pre or post script.',
+    });
+    checkRange(scope, { property: `${property}.retries`, value: o.retries, min: 0, max: 3, fix: 'DLM retries a failed script at most 3 times.' });
+    if (o.preScript === false && o.postScript === false) {
+      invalid(scope, property, 'no pre and no post script', 'at least one of preScript and postScript');
+    }
+    if (this.kind === 'VSS' && (o.timeout !== undefined || o.preScript !== undefined || o.postScript !== undefined)) {
+      invalid(scope, property, 'timeout/preScript/postScript', 'left out for VSS', 'DLM runs VSS backups with fixed stages and timeout.');
+    }
+    if (this.kind === 'DOCUMENT') {
+      checkPattern(scope, `${property}.documentName`, this.source, /^([a-zA-Z0-9_\-.]{3,128}|arn:[a-zA-Z0-9_\-.:/]{3,196})$/,
+        'an SSM document name (3-128 letters, digits, _ - .) or ARN');
+    }
+    if (this.mountPoints) {
+      checkCount(scope, `${property}.mountPoints`, this.mountPoints, 1, 20);
+      this.mountPoints.forEach((mp, i) => {
+        checkPattern(scope, `${property}.mountPoints[${i}]`, mp, /^\/[A-Za-z0-9._/-]+$/, 'an absolute path other than / (letters, digits, . _ - /)',
+          'Freezing the root filesystem would hang the SSM agent that thaws it; mount data on its own volume.');
+      });
+      checkRange(scope, { property: `${property}.maxFreeze`, value: this.maxFreeze?.toSeconds(), min: 10, max: 600, unit: 'seconds' });
+    }
+  }
+
+  private documentContent(): unknown {
+    const lines = fs.readFileSync(this.source, 'utf8').split('\n');
+    const body = lines[0].startsWith('#!') ? lines.slice(1) : lines;
+    return {
+      schemaVersion: '2.2',
+      description: 'Pre and post scripts run by Amazon Data Lifecycle Manager around EBS snapshots',
+      parameters: {
+        executionId: {
+          type: 'String',
+          default: 'None',
+          description: 'Id of the DLM run (passed by DLM)',
+          allowedPattern: '^(None|[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12})$',
+        },
+        command: {
+          type: 'String',
+          default: 'dry-run',
+          description: 'pre-script before the snapshot, post-script after it, dry-run to test (passed by DLM)',
+          allowedValues: ['pre-script', 'post-script', 'dry-run'],
+        },
+      },
+      mainSteps: [{
+        action: 'aws:runShellScript',
+        name: 'runPrePostScript',
+        precondition: { StringEquals: ['platformType', 'Linux'] },
+        inputs: {
+          // The parameters are restricted to fixed values and a UUID, so substituting them is safe.
+          runCommand: ['#!/bin/bash', "set -- '{{ command }}' '{{ executionId }}'", ...this.preamble, ...body],
+        },
+      }],
+    };
+  }
+}
