@@ -152,7 +152,8 @@ export class HardenedNode extends Construct {
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly instanceType: ec2.InstanceType;
   public readonly machineImage: ec2.IMachineImage;
-  public readonly userData: ec2.UserData;
+  /** User data given by the user or the pattern; when absent, instances get the image's default. */
+  public readonly userData?: ec2.UserData;
   public readonly vpc: ec2.IVpc;
   /** Hop limit applied to IMDSv2. */
   public readonly httpPutResponseHopLimit: number;
@@ -165,8 +166,8 @@ export class HardenedNode extends Construct {
       fix: 'Use 1 for hosts and 2 where containers need instance credentials.',
     });
     checkRange(this, {
-      property: 'rootVolumeSize', value: props.rootVolumeSize?.toGibibytes(), min: 1, max: 16384, unit: 'GiB',
-      fix: 'gp3 root volumes are 1-16,384 GiB and must be at least the size of the image snapshot.',
+      property: 'rootVolumeSize', value: props.rootVolumeSize?.toGibibytes(), min: 1, max: 65536, unit: 'GiB',
+      fix: 'gp3 volumes are 1-65,536 GiB and the root volume must be at least the size of the image snapshot.',
     });
     checkPattern(this, 'rootDeviceName', props.rootDeviceName, /^\/dev\/(xvd[a-z]|sd[a-z]1?)$/,
       "a device name such as '/dev/xvda' or '/dev/sda1'");
@@ -176,7 +177,9 @@ export class HardenedNode extends Construct {
     this.httpPutResponseHopLimit = props.httpPutResponseHopLimit ?? 1;
     this.instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
     this.machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023();
-    this.userData = props.userData ?? this.machineImage.getImage(this).userData;
+    // Not `machineImage.getImage(this).userData`: resolving the image here, outside the instance,
+    // leaves an unused region mapping for genericLinux images (template check W7001).
+    this.userData = props.userData;
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `Nodes of ${this.node.path}: no ingress unless a pattern or you add it`,

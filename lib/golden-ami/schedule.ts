@@ -1,7 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
-import { checkPattern, checkRange, invalid } from '../core/validation';
+import { parseCron } from '../core/cron';
+import { checkPattern, checkRange } from '../core/validation';
 
 /** Options shared by every build schedule. */
 export interface BuildScheduleOptions {
@@ -94,54 +95,15 @@ export class BuildSchedule {
   }
 }
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-
-interface Field { readonly name: string; readonly min: number; readonly max: number; readonly names?: string[] }
-const FIELDS: Field[] = [
-  { name: 'minutes', min: 0, max: 59 },
-  { name: 'hours', min: 0, max: 23 },
-  { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTHS },
-  { name: 'day-of-week', min: 1, max: 7, names: DAYS },
-  { name: 'year', min: 1970, max: 2199 },
-];
-
 /**
  * Checks an Image Builder cron expression: `cron(minutes hours day-of-month month day-of-week year)`,
  * exactly one of day-of-month and day-of-week is `?`, every value in its range.
  */
 export function checkCron(scope: IConstruct, expression: string): void {
   if (Token.isUnresolved(expression)) return;
-  const fail = (why: string) => invalid(scope, 'schedule', expression,
-    `a cron expression 'cron(minutes hours day-of-month month day-of-week year)' (${why})`,
-    "For example 'cron(0 4 ? * SUN *)' (Sundays 04:00) or 'cron(30 2 1 * ? *)' (the 1st of each month).");
-  const match = /^cron\((.*)\)$/.exec(expression.trim());
-  if (!match) fail("it must be wrapped in 'cron(...)'; rate() is not supported by Image Builder");
-  const parts = match![1].trim().split(/\s+/);
-  if (parts.length !== 6) fail(`6 fields expected, got ${parts.length}`);
-  const [, , dom, , dow] = parts;
-  if ((dom === '?') === (dow === '?')) fail("exactly one of day-of-month and day-of-week must be '?'");
-  parts.forEach((part, i) => checkField(FIELDS[i], part, fail));
-}
-
-function checkField(field: Field, part: string, fail: (why: string) => void): void {
-  if (part === '*' || (part === '?' && (field.name === 'day-of-month' || field.name === 'day-of-week'))) return;
-  const value = (v: string): number => {
-    const index = field.names?.indexOf(v.toUpperCase()) ?? -1;
-    const n = index >= 0 ? index + 1 : /^\d+$/.test(v) ? Number(v) : NaN;
-    if (Number.isNaN(n) || n < field.min || n > field.max) {
-      fail(`${field.name} value '${v}' is not between ${field.min} and ${field.max}`);
-    }
-    return n;
-  };
-  for (const item of part.split(',')) {
-    if (field.name === 'day-of-month' && /^(L|LW|\d{1,2}W)$/.test(item)) continue;
-    if (field.name === 'day-of-week' && /^([1-7]|[A-Za-z]{3})(#[1-5]|L)$/.test(item)) continue;
-    const m = /^(\*|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
-    if (!m) fail(`${field.name} item '${item}' is not a value, range, list or increment`);
-    if (m![1] !== '*') value(m![1]);
-    if (m![2] !== undefined) value(m![2]);
-    if (m![3] !== undefined && Number(m![3]) < 1) fail(`${field.name} increment must be at least 1`);
-  }
+  parseCron(scope, {
+    property: 'schedule',
+    examples: "For example 'cron(0 4 ? * SUN *)' (Sundays 04:00) or 'cron(30 2 1 * ? *)' (the 1st of each month).",
+    notCronHint: 'rate() is not supported by Image Builder',
+  }, expression);
 }

@@ -94,8 +94,13 @@ describe('HardenedNode validation', () => {
   test.each([1, 64])('hop limit %d is accepted', (hop) => {
     expect(setup({ httpPutResponseHopLimit: hop }).node.httpPutResponseHopLimit).toBe(hop);
   });
-  test('root volume above 16,384 GiB is rejected', () => {
-    expect(() => setup({ rootVolumeSize: Size.gibibytes(16385) })).toThrow(/rootVolumeSize must be between 1 and 16384 GiB, got 16385/);
+  // gp3 1-65,536 GiB: EC2 API model (@aws-sdk/client-ec2 3.1169, CreateVolume Size), raised from 16,384 in 2025.
+  test('root volume above 65,536 GiB is rejected and 65,536 accepted', () => {
+    expect(() => setup({ rootVolumeSize: Size.gibibytes(65537) })).toThrow(/rootVolumeSize must be between 1 and 65536 GiB, got 65537/);
+    expect(() => setup({ rootVolumeSize: Size.gibibytes(65536) })).not.toThrow();
+  });
+  test('root volume of 0 GiB is rejected', () => {
+    expect(() => setup({ rootVolumeSize: Size.gibibytes(0) })).toThrow(/rootVolumeSize must be between 1 and 65536 GiB, got 0/);
   });
   test('a root device name that is not a device is rejected', () => {
     expect(() => setup({ rootDeviceName: 'xvda' })).toThrow(/rootDeviceName must be a device name such as '\/dev\/xvda'/);
