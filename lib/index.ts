@@ -1,4 +1,5 @@
 export * from './core';
 export * from './golden-ami';
+export * from './launch';
 export * from './snapshots';
 export * from './eip-failover';

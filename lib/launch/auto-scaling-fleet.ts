@@ -1,0 +1,232 @@
+import { Aws, Duration, Lazy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { HardenedNode } from '../core/hardened-node';
+import { createSecureTopic } from '../core/notifications';
+import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+import { FleetBaseProps, buildFoundation } from './fleet-base';
+import { FleetImage } from './fleet-image';
+
+/** Properties of an {@link AutoScalingFleet}. */
+export interface AutoScalingFleetProps extends FleetBaseProps {
+  /**
+   * Fewest instances the group keeps running.
+   * @default 1
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most instances the group may run.
+   * @default - the larger of minCapacity and desiredCapacity
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Instances to run now. When set, every deploy resets the group to this size, undoing scaling
+   * policies; leave it out once the group scales on its own.
+   * @default - the group starts at minCapacity and keeps its size across deploys
+   */
+  readonly desiredCapacity?: number;
+  /**
+   * Share of the desired capacity that stays in service while an instance refresh replaces
+   * instances (0-100). 100 launches new instances before terminating old ones.
+   * @default 100
+   */
+  readonly minHealthyPercentage?: number;
+  /**
+   * Share of the desired capacity that may run during an instance refresh (100-200, at most 100
+   * above minHealthyPercentage); above 100 the group launches replacements first.
+   * @default 110
+   */
+  readonly maxHealthyPercentage?: number;
+  /**
+   * Time a new instance needs to boot and pass health checks: the health check grace period, the
+   * default instance warmup and the refresh's pause between instances.
+   * @default Duration.minutes(5)
+   */
+  readonly instanceWarmup?: Duration;
+  /**
+   * A label of the image generation (a build number, a date). Changing it makes a new launch
+   * template version, which rolls the group with an instance refresh. With an image resolved at
+   * launch the launch template does not change when the AMI does: bump this (or run
+   * `aws autoscaling start-instance-refresh`) to roll the group onto the new AMI.
+   * It is also tagged on every instance as `ImageRevision`.
+   * @default - no label; the group rolls only when the launch template changes
+   */
+  readonly imageRevision?: string;
+  /**
+   * Topic that receives launch, terminate and error notifications. A topic you bring must let the
+   * Auto Scaling service-linked role publish (and use its KMS key).
+   * @default - a topic encrypted with a customer-managed key that the service-linked role can use
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
+
+/** Tag values: letters, digits, spaces and + - = . _ : / @, at most 256 characters (EC2 tag restrictions). */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+
+/**
+ * An Auto Scaling group of hardened instances launched from one image through a hardened launch
+ * template. A new launch template version (new AMI resolved at deploy, new user data, a new
+ * `imageRevision`) makes CloudFormation roll the group with an instance refresh that keeps
+ * `minHealthyPercentage` in service. Launch, terminate and error events go to an encrypted SNS
+ * topic. The group is exposed for load balancers and scaling policies; when it is attached to a
+ * target group it switches to ELB health checks.
+ */
+export class AutoScalingFleet extends Construct implements ec2.IConnectable {
+  /** The Auto Scaling group: attach it to load balancers and add scaling policies to it. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The hardened launch template of the group. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+  /** Topic of the scaling notifications. */
+  public readonly notificationTopic: sns.ITopic;
+  /** The shared hardened settings: role, security group, user data, image. */
+  public readonly hardenedNode: HardenedNode;
+  /** The role of the instances. */
+  public readonly role: iam.IRole;
+  /** The security group of the instances. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** Network access of the instances. */
+  public readonly connections: ec2.Connections;
+  /** The VPC the group runs in. */
+  public readonly vpc: ec2.IVpc;
+  /** Where the image comes from and when it resolves. */
+  public readonly image: FleetImage;
+
+  constructor(scope: Construct, id: string, props: AutoScalingFleetProps = {}) {
+    super(scope, id);
+    const capacity = this.validateCapacity(props);
+    const minHealthy = props.minHealthyPercentage ?? 100;
+    const maxHealthy = props.maxHealthyPercentage ?? 110;
+    this.validateHealthyPercentages(minHealthy, maxHealthy);
+    checkPattern(this, 'imageRevision', props.imageRevision, TAG_VALUE,
+      "1-256 letters, digits, spaces or + - = . _ : / @ (a tag value)");
+    const warmup = props.instanceWarmup ?? Duration.minutes(5);
+
+    const { vpc, node, image, dataDevices } = buildFoundation(this, props, true);
+    this.vpc = vpc;
+    this.hardenedNode = node;
+    this.image = image;
+    this.role = node.role;
+    this.securityGroup = node.securityGroup;
+    this.connections = new ec2.Connections({ securityGroups: [node.securityGroup] });
+
+    this.launchTemplate = node.createLaunchTemplate(this, 'LaunchTemplate', { extraBlockDevices: dataDevices });
+    if (props.imageRevision !== undefined) {
+      // Instance tags live in the launch template data, so a new label is a new template version.
+      Tags.of(this.launchTemplate).add('ImageRevision', props.imageRevision);
+    }
+    if (props.ebsEncryptionKey) allowAutoScalingToUseKey(props.ebsEncryptionKey, EBS_KEY_ACTIONS, true);
+
+    this.notificationTopic = props.notificationTopic ?? this.createTopic();
+
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+      vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      launchTemplate: this.launchTemplate,
+      ...capacity,
+      healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod: warmup }),
+      defaultInstanceWarmup: warmup,
+      updatePolicy: autoscaling.UpdatePolicy.instanceRefresh({
+        strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
+        minHealthyPercentage: minHealthy,
+        maxHealthyPercentage: maxHealthy,
+        instanceWarmup: warmup,
+        skipMatching: true,
+      }),
+      notifications: [{ topic: this.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
+      groupMetrics: [autoscaling.GroupMetrics.all()],
+    });
+    if (capacity.desiredCapacity !== undefined) {
+      Validations.of(this.autoScalingGroup).acknowledge({
+        id: 'Annotation::@aws-cdk/aws-autoscaling:desiredCapacitySet',
+        reason: 'desiredCapacity was set explicitly, and AutoScalingFleetProps.desiredCapacity documents that every '
+          + 'deploy resets the group to it; leaving it out lets the group keep the size its scaling policies chose.',
+      });
+    }
+
+    // A group behind a load balancer must replace instances the load balancer finds unhealthy
+    // (HIPAA/NIST/PCI AutoScalingGroupELBHealthCheckRequired), whichever way it was attached.
+    const cfn = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    cfn.healthCheckType = Lazy.string({
+      produce: () => {
+        const stack = Stack.of(this);
+        const targets = [...(stack.resolve(cfn.targetGroupArns) ?? []), ...(stack.resolve(cfn.loadBalancerNames) ?? [])];
+        return targets.length > 0 ? 'ELB' : 'EC2';
+      },
+    });
+  }
+
+  private validateCapacity(props: AutoScalingFleetProps): { minCapacity: number; maxCapacity: number; desiredCapacity?: number } {
+    const min = props.minCapacity ?? 1;
+    const desired = props.desiredCapacity;
+    const max = props.maxCapacity ?? Math.max(min, desired ?? 0, 1);
+    const whole = (property: string, value: number | undefined, lowest: number) => {
+      if (value === undefined || !isKnown(value)) return;
+      if (!Number.isInteger(value) || value < lowest) invalid(this, property, value, `a whole number of at least ${lowest}`);
+    };
+    whole('minCapacity', min, 0);
+    whole('maxCapacity', max, 1);
+    whole('desiredCapacity', desired, 0);
+    if (isKnown(min) && isKnown(max) && min > max) {
+      invalid(this, 'maxCapacity', max, `at least minCapacity (${min})`, 'Raise maxCapacity or lower minCapacity.');
+    }
+    if (desired !== undefined && isKnown(desired)) {
+      if (isKnown(min) && desired < min) invalid(this, 'desiredCapacity', desired, `at least minCapacity (${min})`);
+      if (isKnown(max) && desired > max) invalid(this, 'desiredCapacity', desired, `at most maxCapacity (${max})`);
+    }
+    return { minCapacity: min, maxCapacity: max, desiredCapacity: desired };
+  }
+
+  private validateHealthyPercentages(min: number, max: number): void {
+    // AWS::AutoScaling::AutoScalingGroup InstanceMaintenancePolicy / refresh preferences:
+    // MinHealthyPercentage 0-100, MaxHealthyPercentage 100-200, at most 100 apart.
+    checkRange(this, { property: 'minHealthyPercentage', value: min, min: 0, max: 100, unit: '%' });
+    checkRange(this, { property: 'maxHealthyPercentage', value: max, min: 100, max: 200, unit: '%' });
+    if (isKnown(min) && isKnown(max) && max - min > 100) {
+      invalid(this, 'maxHealthyPercentage', max, `at most 100 above minHealthyPercentage (${min}), so at most ${min + 100}`);
+    }
+  }
+
+  private createTopic(): sns.ITopic {
+    const topic = createSecureTopic(this, 'Notifications', {
+      displayName: `Scaling events of ${this.node.path}`,
+      publisherServices: ['autoscaling.amazonaws.com'],
+    });
+    if (topic.masterKey) allowAutoScalingToUseKey(topic.masterKey, TOPIC_KEY_ACTIONS, false);
+    return topic;
+  }
+}
+
+const EBS_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+
+/**
+ * Lets the Auto Scaling service-linked role use a key the stack owns (a no-op on imported keys,
+ * whose policy you manage). The role is matched by `aws:PrincipalArn` rather than named as the
+ * principal, because KMS refuses a key policy naming a role that does not exist yet, and the
+ * service creates AWSServiceRoleForAutoScaling only with the account's first group.
+ * EBS needs the key directly and through grants for the attached volumes (Amazon EC2 Auto Scaling
+ * user guide, "Required AWS KMS key policy for use with encrypted volumes").
+ */
+function allowAutoScalingToUseKey(key: kms.IKey, actions: string[], withGrants: boolean): void {
+  const principalArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowAutoScalingServiceLinkedRole',
+    principals: [new iam.AnyPrincipal()],
+    actions,
+    resources: ['*'], // in a key policy, '*' means this key
+    conditions: { ArnEquals: { 'aws:PrincipalArn': principalArn } },
+  }));
+  if (withGrants) {
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingServiceLinkedRoleGrants',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': principalArn }, Bool: { 'kms:GrantIsForAWSResource': true } },
+    }));
+  }
+}

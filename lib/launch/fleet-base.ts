@@ -1,0 +1,53 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { HardenedNode, HardenedNodeOptions } from '../core/hardened-node';
+import { SecureVpc } from '../core/secure-vpc';
+import { checkExclusive } from '../core/validation';
+import { DataVolume, dataVolumeBlockDevices } from './data-volume';
+import { FleetImage } from './fleet-image';
+
+/** Properties both fleets share. */
+export interface FleetBaseProps extends HardenedNodeOptions {
+  /**
+   * Image the instances launch from. Exclusive with `machineImage` (which is the same as
+   * `FleetImage.fromMachineImage(machineImage)`).
+   * @default FleetImage.latestAmazonLinux2023() - resolved at deploy
+   */
+  readonly image?: FleetImage;
+  /**
+   * VPC the instances run in. One you bring is used as given.
+   * @default - a new SecureVpc (flow logs, private subnets with NAT egress)
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets the instances are spread over.
+   * @default - the private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Extra encrypted EBS volumes created with each instance, encrypted with `ebsEncryptionKey`.
+   * @default - none
+   */
+  readonly dataVolumes?: DataVolume[];
+}
+
+/** What both fleets build first: the VPC, the hardened node and the block devices. */
+export interface FleetFoundation {
+  readonly vpc: ec2.IVpc;
+  readonly node: HardenedNode;
+  readonly image: FleetImage;
+  readonly dataDevices: ec2.BlockDevice[];
+}
+
+/** Validates the shared props and builds the VPC (unless given) and the hardened node. */
+export function buildFoundation(scope: Construct, props: FleetBaseProps, forLaunchTemplate: boolean): FleetFoundation {
+  checkExclusive(scope, 'image', props.image, 'machineImage', props.machineImage);
+  const image = props.image
+    ?? (props.machineImage ? FleetImage.fromMachineImage(props.machineImage) : FleetImage.latestAmazonLinux2023());
+  const machineImage = forLaunchTemplate ? image._forLaunchTemplate(scope) : image._forInstances(scope);
+  const dataDevices = dataVolumeBlockDevices(scope, props.dataVolumes ?? [], props.rootDeviceName ?? '/dev/xvda', props.ebsEncryptionKey);
+  const vpc = props.vpc ?? new SecureVpc(scope, 'Vpc').vpc;
+  const userData = props.userData ?? image._defaultUserData(scope, machineImage);
+  const node = new HardenedNode(scope, 'Node', { ...props, vpc, machineImage, userData });
+  return { vpc, node, image, dataDevices };
+}
