@@ -11,7 +11,7 @@ import * as path from 'path';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../lib/eip-failover';
 
-const WEB_SERVER_SCRIPT = path.join(__dirname, '..', 'lib', 'eip-failover', 'scripts', 'hello-web-server.sh');
+const WEB_SERVER_SCRIPT = path.join(__dirname, 'assets', 'python-hello.sh');
 
 export function createApp(props: AppProps = {}): App {
   const app = createCompliantApp(props);

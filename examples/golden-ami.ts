@@ -8,7 +8,7 @@ import * as path from 'path';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
 import { GoldenImagePipeline, ImageComponent } from '../lib/golden-ami';
 
-const SCRIPTS = path.join(__dirname, '..', 'lib', 'golden-ami', 'scripts');
+const SCRIPTS = path.join(__dirname, 'assets');
 
 export function createApp(props: AppProps = {}): App {
   const app = createCompliantApp(props);
@@ -21,8 +21,8 @@ export function createApp(props: AppProps = {}): App {
     name: 'web-server',
     components: [
       ImageComponent.fromScriptFiles('nginx-hello',
-        path.join(SCRIPTS, 'install-web-server.sh'),
-        path.join(SCRIPTS, 'test-web-server.sh'),
+        path.join(SCRIPTS, 'golden-nginx-install.sh'),
+        path.join(SCRIPTS, 'golden-nginx-test.sh'),
         { description: 'nginx serving a Hello page' }),
     ],
   });

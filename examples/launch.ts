@@ -10,7 +10,7 @@ import * as path from 'path';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
 import { AutoScalingFleet, FleetImage, InstanceFleet } from '../lib/launch';
 
-const HELLO = fs.readFileSync(path.join(__dirname, '..', 'lib', 'launch', 'scripts', 'hello-web-server.sh'), 'utf8');
+const HELLO = fs.readFileSync(path.join(__dirname, 'assets', 'nginx-hello.sh'), 'utf8');
 
 export function createApp(props: AppProps = {}): App {
   const app = createCompliantApp(props);

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
 
-const WEB_SERVER_SCRIPT = path.join(__dirname, '..', '..', 'lib', 'eip-failover', 'scripts', 'hello-web-server.sh');
+const WEB_SERVER_SCRIPT = path.join(__dirname, '..', '..', 'examples', 'assets', 'python-hello.sh');
 
 /** Properties of the {@link EipFailoverStack}. */
 export interface EipFailoverStackProps extends StackProps {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { GoldenImagePipeline, ImageComponent } from '../../lib/golden-ami';
 
-const SCRIPTS = path.join(__dirname, '..', '..', 'lib', 'golden-ami', 'scripts');
+const SCRIPTS = path.join(__dirname, '..', '..', 'examples', 'assets');
 
 /** Properties of the {@link GoldenAmiStack}. */
 export interface GoldenAmiStackProps extends StackProps {
@@ -37,8 +37,8 @@ export class GoldenAmiStack extends Stack {
       vpc: props.vpc,
       components: [
         ImageComponent.fromScriptFiles('nginx-hello',
-          path.join(SCRIPTS, 'install-web-server.sh'),
-          path.join(SCRIPTS, 'test-web-server.sh'),
+          path.join(SCRIPTS, 'golden-nginx-install.sh'),
+          path.join(SCRIPTS, 'golden-nginx-test.sh'),
           { description: 'nginx serving a Hello page' }),
       ],
       buildOnDeploy: props.buildOnDeploy ?? true,

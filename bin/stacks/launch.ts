@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { AutoScalingFleet, FleetImage, InstanceFleet } from '../../lib/launch';
 
-const HELLO = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'launch', 'scripts', 'hello-web-server.sh'), 'utf8');
+const HELLO = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'assets', 'nginx-hello.sh'), 'utf8');
 
 /** Properties of the launch stacks of the reference app. */
 export interface LaunchStackProps extends StackProps {

@@ -3,9 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as path from 'path';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
-import { shellcheck } from '../shellcheck';
 import { EipFailoverStack } from '../../bin/stacks/eip-failover';
 import { testApp, testStack } from '../util';
 
@@ -271,12 +269,5 @@ describe('EipFailoverStack of the reference app', () => {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]),
     });
     expect(golden.failover.worstCaseDetection.applicationFailure!.toSeconds()).toEqual(85);
-  });
-});
-
-describe('the example web server script', () => {
-  test('passes ShellCheck', () => {
-    const script = path.join(__dirname, '..', '..', 'lib', 'eip-failover', 'scripts', 'hello-web-server.sh');
-    expect(shellcheck([script])).toEqual([]);
   });
 });
