@@ -1,0 +1,4 @@
+export * from './backup';
+export * from './cluster';
+export * from './filesystem';
+export * from './volume';

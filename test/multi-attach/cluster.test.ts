@@ -1,0 +1,344 @@
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { ClusterBackup, ClusterFilesystem, MultiAttachCluster } from '../../lib/multi-attach';
+import { collectAcknowledgements } from '../compliance/harness';
+import { testStack } from '../util';
+import { cluster, resourcesOf, userDataOf } from './helpers';
+
+const VOLUME_PATH = /\/dev\/disk\/by-id\/nvme-Amazon_Elastic_Block_Store_vol\{"Fn::Select":\[1,\{"Fn::Split":\["-",\{"Ref":"ClusterVolumesdata[0-9A-F]+"\}\]\}\]\}/;
+
+describe('MultiAttachCluster with only a VPC', () => {
+  // GIVEN the minimal cluster
+  const { stack, cluster: c } = cluster();
+  // WHEN
+  const template = Template.fromStack(stack);
+  const userData = userDataOf(template);
+
+  test('launches two hardened Ubuntu 24.04 m6i.large nodes in one subnet, with the gp3 root on /dev/sda1', () => {
+    template.resourceCountIs('AWS::EC2::Instance', 2);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 'm6i.large',
+      ImageId: { Ref: Match.stringLikeRegexp('canonicalubuntuserver2404stablecurrentamd64hvmebsgp3amiid') },
+      SubnetId: 'subnet-a',
+      DisableApiTermination: true,
+      Monitoring: true,
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+      BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
+      KeyName: Match.absent(),
+      Tags: Match.arrayWith([{ Key: 'multi-attach:cluster', Value: c.clusterId }]),
+    });
+    expect(Object.keys(template.findParameters('*', {
+      Default: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+    }))).toHaveLength(1);
+  });
+
+  test('creates one encrypted io2 Multi-Attach volume of 100 GiB and 3,000 IOPS in the nodes\' AZ, kept on delete and replace', () => {
+    template.resourceCountIs('AWS::EC2::Volume', 1);
+    template.hasResource('AWS::EC2::Volume', {
+      Properties: {
+        VolumeType: 'io2', Size: 100, Iops: 3000, MultiAttachEnabled: true, Encrypted: true,
+        AvailabilityZone: 'us-east-1a', KmsKeyId: Match.absent(),
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(c.availabilityZone).toEqual('us-east-1a');
+  });
+
+  test('attaches the volume to every node on /dev/sdf', () => {
+    template.resourceCountIs('AWS::EC2::VolumeAttachment', 2);
+    for (const node of ['ClusterNode1', 'ClusterNode2']) {
+      template.hasResourceProperties('AWS::EC2::VolumeAttachment', {
+        Device: '/dev/sdf',
+        InstanceId: { Ref: Match.stringLikeRegexp(`^${node}[0-9A-F]{8}$`) },
+        VolumeId: { Ref: Match.stringLikeRegexp('^ClusterVolumesdata') },
+      });
+    }
+  });
+
+  test('admits only corosync and dlm traffic, only from the cluster security group itself', () => {
+    const sg = { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterClusterSecurityGroup'), 'GroupId'] };
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 2);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'udp', FromPort: 5404, ToPort: 5406, GroupId: sg, SourceSecurityGroupId: sg,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 21064, ToPort: 21064, GroupId: sg, SourceSecurityGroupId: sg,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { IpProtocol: 'tcp', FromPort: 21064, DestinationSecurityGroupId: sg });
+    // no CIDR ingress anywhere, no SSH
+    for (const group of resourcesOf(template, 'AWS::EC2::SecurityGroup')) {
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    }
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      SecurityGroupIds: [
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterNodesSecurityGroup'), 'GroupId'] },
+        sg,
+      ],
+    });
+  });
+
+  test('lets the nodes fence only instances tagged with this cluster, and derive the authkey from an HMAC key', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'SsmAgentRegistration' }),
+          Match.objectLike({ Sid: 'DiscoverClusterMembers', Action: 'ec2:DescribeInstances', Resource: '*' }),
+          Match.objectLike({
+            Sid: 'FenceClusterMembers',
+            Action: ['ec2:StartInstances', 'ec2:StopInstances'],
+            Condition: { StringEquals: { 'aws:ResourceTag/multi-attach:cluster': c.clusterId } },
+          }),
+          Match.objectLike({
+            Sid: 'DeriveCorosyncAuthkey', Action: 'kms:GenerateMac',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterAuthKeySeed'), 'Arn'] },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    // no secret anywhere in the template
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.resourceCountIs('AWS::SSM::Parameter', 0);
+  });
+
+  test('backs the volume up daily with AWS Backup for 35 days through a role without AWS-managed policies', () => {
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [Match.objectLike({
+          RuleName: 'SharedVolumes', ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: 35 },
+        })],
+      },
+    });
+    template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: {
+        Resources: [{ 'Fn::Join': ['', Match.arrayWith([':volume/', { Ref: Match.stringLikeRegexp('^ClusterVolumesdata') }])] }],
+        IamRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterBackupRole'), 'Arn'] },
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'SnapshotClusterVolumes', Action: 'ec2:CreateSnapshot',
+          Resource: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^ClusterVolumesdata') }])] }]),
+        })]),
+      },
+    });
+    expect(c.backupPlan).toBeDefined();
+  });
+
+  test('renders the GFS2 bootstrap with the cluster name, node count, journals and the stable volume path', () => {
+    expect(userData).toMatch(/^#!\/bin\/bash\n/);
+    expect(userData).toContain(`CLUSTER_NAME='${c.clusterName}'`);
+    expect(userData).toContain(`CLUSTER_ID='${c.clusterId}'`);
+    expect(userData).toContain("CLUSTER_TAG_KEY='multi-attach:cluster'");
+    expect(userData).toContain("NODE_COUNT='2'");
+    expect(userData).toContain("JOURNALS='2'");
+    expect(userData).toContain("MOUNT_ROOT='/shared'");
+    expect(userData).toMatch(new RegExp(`VOLUMES='data=${VOLUME_PATH.source}'`));
+    expect(userData).toContain('REGION=\'{"Ref":"AWS::Region"}\'');
+    expect(userData).toMatch(/MAC_KEY_ARN='\{"Fn::GetAtt":\["ClusterAuthKeySeed[0-9A-F]+","Arn"\]\}'/);
+    expect(userData).toContain('mkfs.gfs2 -O -p lock_dlm -t "${CLUSTER_NAME}:${name}" -j "$JOURNALS" "$device"');
+    expect(userData).toContain('pcs stonith create fence-aws fence_aws region="$REGION"');
+    expect(userData).not.toMatch(/@@[A-Z_]+@@/);
+    expect(userData).not.toMatch(/access_key|secret_key|pcs host auth|chpasswd/);
+  });
+
+  test('every node runs the same user data (the leader is chosen at boot)', () => {
+    const [a, b] = resourcesOf(template, 'AWS::EC2::Instance');
+    expect(a.Properties.UserData).toEqual(b.Properties.UserData);
+  });
+
+  test('exposes the volumes as ec2.IVolume for the snapshot pattern', () => {
+    const protect = (volume: ec2.IVolume) => ({ id: stack.resolve(volume.volumeId), az: volume.availabilityZone });
+    expect(c.volumes).toHaveLength(1);
+    expect(protect(c.volumes[0])).toEqual({ id: { Ref: expect.stringMatching(/^ClusterVolumesdata/) }, az: 'us-east-1a' });
+    expect(c.sharedVolumes[0].volumeName).toEqual('data');
+  });
+});
+
+describe('MultiAttachCluster overrides', () => {
+  test('three nodes, two volumes, four journals, a cluster name and a mount root', () => {
+    // GIVEN
+    const { stack } = cluster({
+      nodeCount: 3,
+      clusterName: 'pg',
+      volumes: [{ name: 'data', size: Size.gibibytes(200), iops: 200_000 }, { name: 'wal', iops: 5000 }],
+      filesystem: ClusterFilesystem.gfs2({ journals: 4, mountRoot: '/srv/cluster' }),
+    });
+    // WHEN
+    const template = Template.fromStack(stack);
+    const userData = userDataOf(template);
+    // THEN
+    template.resourceCountIs('AWS::EC2::Instance', 3);
+    template.resourceCountIs('AWS::EC2::VolumeAttachment', 6);
+    template.hasResourceProperties('AWS::EC2::Volume', { Size: 200, Iops: 200_000 });
+    template.hasResourceProperties('AWS::EC2::VolumeAttachment', { Device: '/dev/sdg', VolumeId: { Ref: Match.stringLikeRegexp('^ClusterVolumeswal') } });
+    expect(userData).toContain("CLUSTER_NAME='pg'");
+    expect(userData).toContain("NODE_COUNT='3'");
+    expect(userData).toContain("JOURNALS='4'");
+    expect(userData).toContain("MOUNT_ROOT='/srv/cluster'");
+    expect(userData).toMatch(/VOLUMES='data=\/dev\/disk\/by-id\/nvme-Amazon_Elastic_Block_Store_vol.*ClusterVolumesdata.* wal=\/dev\/disk\/by-id\/nvme-Amazon_Elastic_Block_Store_vol.*ClusterVolumeswal/);
+    // the backup selection covers both volumes
+    const selection = resourcesOf(template, 'AWS::Backup::BackupSelection')[0];
+    expect((selection.Properties.BackupSelection as { Resources: unknown[] }).Resources).toHaveLength(2);
+  });
+
+  test('raw block mode: Amazon Linux 2023, no cluster stack, no fencing permissions, ports opened on request', () => {
+    // GIVEN
+    const { stack, cluster: c } = cluster({ filesystem: ClusterFilesystem.rawBlock() });
+    // WHEN
+    c.allowBetweenMembers(ec2.Port.tcp(7000), 'application replication');
+    const template = Template.fromStack(stack);
+    const userData = userDataOf(template);
+    // THEN
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: { Ref: Match.stringLikeRegexp('al2023amikernel') },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true }) }],
+    });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 7000, Description: 'application replication' });
+    expect(JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'))).not.toMatch(/StopInstances|GenerateMac/);
+    expect(userData).toContain("NODE_COUNT='2'");
+    expect(userData).toMatch(/VOLUMES='data=\/dev\/disk\/by-id\/nvme-Amazon_Elastic_Block_Store_vol/);
+    expect(userData).not.toMatch(/mkfs|pcs /);
+  });
+
+  test('your user data runs after the cluster bootstrap', () => {
+    // GIVEN
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands('echo app-setup');
+    // WHEN
+    const rendered = userDataOf(Template.fromStack(cluster({ userData }).stack));
+    // THEN
+    expect(rendered.indexOf('echo app-setup')).toBeGreaterThan(rendered.indexOf('main "$@"'));
+  });
+
+  test('Graviton nodes get the arm64 Ubuntu image', () => {
+    const { stack } = cluster({ instanceType: new ec2.InstanceType('m7g.large') });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 'm7g.large',
+      ImageId: { Ref: Match.stringLikeRegexp('ubuntuserver2404stablecurrentarm64hvmebsgp3') },
+    });
+  });
+
+  test('a customer-managed key encrypts the volume and the backup role may use it only through EBS', () => {
+    // GIVEN
+    const stack = testStack();
+    const key = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
+    cluster({ ebsEncryptionKey: key, terminationProtection: false, volumes: [{ name: 'data', removalPolicy: RemovalPolicy.SNAPSHOT }] }, stack);
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    template.hasResource('AWS::EC2::Volume', {
+      Properties: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] } },
+      DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot',
+    });
+    template.hasResourceProperties('AWS::EC2::Instance', { DisableApiTermination: false });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'UseVolumeKeysThroughEbs',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+          Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+        })]),
+      },
+    });
+  });
+
+  test('a backup schedule, retention and vault of your own', () => {
+    // GIVEN
+    const stack = testStack();
+    const vault = backup.BackupVault.fromBackupVaultName(stack, 'Vault', 'central');
+    cluster({ backup: ClusterBackup.awsBackup({ retention: Duration.days(7), vault }) }, stack);
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    template.resourceCountIs('AWS::Backup::BackupVault', 0);
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ TargetBackupVault: 'central', Lifecycle: { DeleteAfterDays: 7 } })] },
+    });
+  });
+
+  test('volumes protected elsewhere: no backup plan, and the reason acknowledges the backup-plan rules on each volume', () => {
+    // GIVEN
+    const reason = 'Protected by the nightly DLM snapshot policy of the snapshots stack (SnapshotPolicy.protect).';
+    const { stack, cluster: c } = cluster({ backup: ClusterBackup.external(reason) });
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    expect(c.backupPlan).toBeUndefined();
+    const acks = collectAcknowledgements(stack).filter((a) => a.constructPath.endsWith('Volumes/data/Resource'));
+    expect(acks.map((a) => [a.id, a.reason])).toEqual(expect.arrayContaining([
+      ['HIPAA.Security-EC2EBSInBackupPlan', reason],
+      ['NIST.800.53.R5-EC2EBSInBackupPlan', reason],
+    ]));
+  });
+
+  test('a role of your own is used as given and gets the fencing permissions, without acknowledgements', () => {
+    // GIVEN
+    const stack = testStack();
+    const role = new iam.Role(stack, 'MyRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    // WHEN
+    const { cluster: c } = cluster({ role }, stack);
+    // THEN
+    expect(c.role).toBe(role);
+    expect(collectAcknowledgements(role).map((a) => a.id)).toEqual([]);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'FenceClusterMembers' })]) },
+    });
+  });
+
+  test('the cluster tag is a public constant', () => {
+    expect(MultiAttachCluster.CLUSTER_TAG_KEY).toEqual('multi-attach:cluster');
+  });
+});
+
+describe('replacement guard', () => {
+  test('a volume keeps its logical id and device when volumes are appended or its in-place properties change', () => {
+    // GIVEN two versions of one cluster
+    const before = cluster({ volumes: [{ name: 'data' }] });
+    const after = cluster({ volumes: [{ name: 'data', iops: 6000 }, { name: 'logs' }] });
+    // WHEN
+    const id = (s: typeof before) => s.stack.getLogicalId(s.cluster.sharedVolumes[0].resource);
+    const devices = (s: typeof before) => resourcesOf(Template.fromStack(s.stack), 'AWS::EC2::VolumeAttachment')
+      .filter((a) => (a.Properties.VolumeId as { Ref: string }).Ref === id(s)).map((a) => a.Properties.Device);
+    // THEN
+    expect(id(after)).toEqual(id(before));
+    expect(devices(after)).toEqual(['/dev/sdf', '/dev/sdf']);
+    expect(devices(before)).toEqual(['/dev/sdf', '/dev/sdf']);
+  });
+
+  test('a replaced node or attachment is left running, so a deploy never detaches the volume from the live cluster', () => {
+    // GIVEN the default cluster
+    const template = Template.fromStack(cluster().stack);
+    // THEN replacement keeps the old resources; stack deletion still removes them
+    for (const type of ['AWS::EC2::Instance', 'AWS::EC2::VolumeAttachment']) {
+      const resources = Object.values(template.findResources(type));
+      expect(resources.length).toBeGreaterThan(0);
+      for (const r of resources) {
+        expect(r).toEqual(expect.objectContaining({ UpdateReplacePolicy: 'Retain', DeletionPolicy: 'Delete' }));
+      }
+    }
+  });
+
+  test('never formats a device that has any signature, and refuses to form a second cluster on the volumes', () => {
+    // GIVEN the rendered bootstrap
+    const userData = userDataOf(Template.fromStack(cluster().stack));
+    // THEN mkfs only runs when blkid finds nothing (exit 2); more tagged instances than nodes stops the bootstrap
+    expect(userData).toMatch(/blkid -p "\$device" > \/dev\/null 2>&1 \|\| rc=\$\?\n  case "\$rc" in\n    0\) log[^\n]*not formatting[^\n]*\n    2\) log[^\n]*\n\s+mkfs\.gfs2/);
+    expect(userData).toMatch(/if \[ "\$count" -gt "\$NODE_COUNT" \]; then[\s\S]{0,400}fail "found \$\{count\} instances tagged/);
+  });
+});
