@@ -57,14 +57,19 @@ export class EipFailoverStack extends Stack {
       healthCheck: ApplicationHealthCheck.http({ port: 80, path: '/' }),
     });
 
-    this.failover.connections.allowFromAnyIpv4(ec2.Port.tcp(80), 'HTTP to the web servers behind the static address');
-    for (const group of this.failover.connections.securityGroups) {
-      Validations.of(group).acknowledge({
-        id: 'AwsSolutions-EC23',
-        reason: 'The cat-photo web servers are published on purpose at a static public address: port 80 alone is open '
-          + 'to the internet (no SSH, shell access is Session Manager); every other port stays closed.',
-      });
-    }
+    allowPublicHttp(this.failover.connections);
     new CfnOutput(this, 'PublicIp', { value: this.failover.publicIp!, description: 'Static address of the web servers' });
+  }
+}
+
+/** Opens port 80 to the internet on the web servers' security groups, acknowledged as intended. */
+export function allowPublicHttp(connections: ec2.Connections): void {
+  connections.allowFromAnyIpv4(ec2.Port.tcp(80), 'HTTP to the web servers behind the static address');
+  for (const group of connections.securityGroups) {
+    Validations.of(group).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The cat-photo web servers are published on purpose at a static public address: port 80 alone is open '
+        + 'to the internet (no SSH, shell access is Session Manager); every other port stays closed.',
+    });
   }
 }

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { AutoScalingFleet, FleetImage, InstanceFleet } from '../../lib/launch';
+import { AutoScalingFleet, DataVolume, FleetImage, InstanceFleet } from '../../lib/launch';
 
 const HELLO = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'assets', 'nginx-hello.sh'), 'utf8');
 
@@ -25,6 +25,16 @@ export interface LaunchStackProps extends StackProps {
 /** Properties of the {@link WebServersStack}. */
 export interface WebServersStackProps extends LaunchStackProps {
   /**
+   * Where the servers run (public subnets when they are to hold an Elastic IP).
+   * @default - the private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Data volumes of each server.
+   * @default - none
+   */
+  readonly dataVolumes?: DataVolume[];
+  /**
    * How many identical web servers.
    * @default 10
    */
@@ -41,6 +51,9 @@ export class WebServersStack extends Stack {
       vpc: props.vpc,
       image: imageOf(props),
       instanceCount: props.instanceCount ?? 10,
+      vpcSubnets: props.vpcSubnets,
+      dataVolumes: props.dataVolumes,
+      // the golden image has nginx baked in; the script then only writes the page
       userData: ec2.UserData.custom(HELLO),
     });
   }

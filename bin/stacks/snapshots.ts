@@ -12,6 +12,12 @@ export interface SnapshotsStackProps extends StackProps {
    */
   readonly webDataVolumes?: ec2.IVolume[];
   /**
+   * Web servers whose data volumes (not their root volumes) are snapshotted nightly, as
+   * multi-volume snapshot sets; used instead of `webDataVolumes`.
+   * @default - none
+   */
+  readonly webServers?: ec2.Instance[];
+  /**
    * The cluster's shared volumes, snapshotted hourly.
    * @default - volumes tagged `cat-photos:snapshots=hourly`
    */
@@ -39,10 +45,13 @@ export class SnapshotsStack extends Stack {
     const byTag = (value: string, volumes?: ec2.IVolume[]): CfnTag[] | undefined =>
       (volumes?.length ? undefined : [{ key: 'cat-photos:snapshots', value }]);
 
+    const servers = props.webServers?.length ? props.webServers : undefined;
     this.nightly = new SnapshotPolicy(this, 'Nightly', {
       description: 'Cat photo web data volumes nightly',
-      volumes: props.webDataVolumes,
-      targetTags: byTag('nightly', props.webDataVolumes),
+      volumes: servers ? undefined : props.webDataVolumes,
+      instances: servers,
+      excludeBootVolumes: servers ? true : undefined,
+      targetTags: servers ? undefined : byTag('nightly', props.webDataVolumes),
       sourceEncryptionKeys: props.volumeKeys,
       schedules: [SnapshotSchedule.daily({ hour: 3, retention: SnapshotRetention.count(7) })],
     });
