@@ -572,11 +572,27 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
-      serverAccessLogsBucket: accessLogBucket,
-      serverAccessLogsPrefix: 'build-logs/',
       lifecycleRules,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Server access logging written out rather than through `serverAccessLogsBucket`, whose grant
+    // depends on the app's `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` flag: without it, CDK
+    // falls back to ACLs, which BucketOwnerEnforced forbids. The library works under any flags.
+    const prefix = 'build-logs/';
+    (logBucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: accessLogBucket.bucketName,
+      logFilePrefix: prefix,
+    };
+    accessLogBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsPolicy',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [accessLogBucket.arnForObjects(`${prefix}*`)],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': logBucket.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    }));
     const replication = 'Build logs are diagnostic records of reproducible builds, kept for the retention period with '
       + 'versioning on; a cross-region replica would need its own bucket, key and logging for little recovery value.';
     const encryption = 'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES-256); SSE-KMS '

@@ -71,14 +71,14 @@ export class BuildSchedule {
 
   private constructor(
     /** The cron expression, if any. */
-    public readonly expression: string | undefined,
+    public readonly cronExpression: string | undefined,
     private readonly options: BuildScheduleOptions,
   ) {}
 
   /** Validates and renders the schedule. @internal */
   public _render(scope: IConstruct): imagebuilder.CfnImagePipeline.ScheduleProperty | undefined {
-    if (this.expression === undefined) return undefined;
-    checkCron(scope, this.expression);
+    if (this.cronExpression === undefined) return undefined;
+    checkCron(scope, this.cronExpression);
     checkRange(scope, {
       property: 'schedule.autoDisableAfterFailures', value: this.options.autoDisableAfterFailures, min: 1, max: 10,
       fix: 'Image Builder disables a pipeline after 1 to 10 consecutive failed scheduled runs.',
@@ -86,7 +86,7 @@ export class BuildSchedule {
     checkPattern(scope, 'schedule.timezone', this.options.timezone, /^[A-Za-z]+(\/[A-Za-z0-9_+-]+){0,2}$|^UTC$/,
       "an IANA time zone such as 'Etc/UTC' or 'Europe/Paris'");
     return {
-      scheduleExpression: this.expression,
+      scheduleExpression: this.cronExpression,
       pipelineExecutionStartCondition: this.options.onlyWhenDependenciesUpdated
         ? 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE' : 'EXPRESSION_MATCH_ONLY',
       timezone: this.options.timezone ?? 'Etc/UTC',

@@ -130,7 +130,7 @@ export class MultiAttachVolume extends Resource implements ec2.IVolume {
     return { volumeId: this.volumeId };
   }
 
-  public grantAttachVolume(grantee: iam.IGrantable, instances?: ec2.IInstance[]): iam.Grant {
+  public grantAttachVolume(grantee: iam.IGrantable, instances?: ec2.IInstanceRef[]): iam.Grant {
     return this.handle.grantAttachVolume(grantee, instances);
   }
 
@@ -138,7 +138,7 @@ export class MultiAttachVolume extends Resource implements ec2.IVolume {
     return this.handle.grantAttachVolumeByResourceTag(grantee, constructs, tagKeySuffix);
   }
 
-  public grantDetachVolume(grantee: iam.IGrantable, instances?: ec2.IInstance[]): iam.Grant {
+  public grantDetachVolume(grantee: iam.IGrantable, instances?: ec2.IInstanceRef[]): iam.Grant {
     return this.handle.grantDetachVolume(grantee, instances);
   }
 

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -298,6 +298,24 @@ describe('GoldenImagePipeline hand-off', () => {
   test('grantStartExecution allows starting only this pipeline', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'imagebuilder:StartImagePipelineExecution', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Web'), 'Arn'] } }] },
+    });
+  });
+});
+
+describe('GoldenImagePipeline in an app without the recommended feature flags', () => {
+  test('build-log access logging uses a bucket policy, not ACLs (which BucketOwnerEnforced forbids)', () => {
+    // GIVEN an app with no context at all, as a consumer's app may be
+    const stack = new Stack(new App(), 'NoFlags', { env: { region: 'us-east-1' } });
+    // WHEN
+    new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc: importedVpc(stack) });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { LogFilePrefix: 'build-logs/' } });
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.AccessControl).toBeUndefined();
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'S3ServerAccessLogsPolicy', Principal: { Service: 'logging.s3.amazonaws.com' } })]) },
     });
   });
 });

@@ -44,7 +44,9 @@ test('the jsii compile of the public API passes and API.md is current', () => {
 });
 
 test('the tarball ships compiled JavaScript, typings and runtime assets, and nothing from tests, examples or cdk.out', () => {
-  expect(packedFiles).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', '.jsii', 'README.md', 'API.md', 'LICENSE', 'package.json']));
+  expect(packedFiles).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', '.jsii', 'README.md', 'API.md', 'LICENSE',
+    'CHANGELOG.md', 'package.json', 'lib/eip-failover/runtime/index.js', 'lib/multi-attach/scripts/gfs2-bootstrap.sh',
+    'lib/snapshots/scripts/freeze-filesystems.sh', 'lib/golden-ami/README.md']));
   expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   expect(packedFiles.filter((f) => /^(test|examples|bin|cdk\.out|scripts|node_modules)\//.test(f))).toEqual([]);
 });
