@@ -10,4 +10,5 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  testSequencer: '<rootDir>/test/sequencer.js',
 };
