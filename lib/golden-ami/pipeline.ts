@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { createHash } from 'crypto';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeWildcardResources } from '../core/acknowledgements';
 import { keyOrCreate } from '../core/encryption';
 import { HardenedNode } from '../core/hardened-node';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
@@ -644,11 +645,11 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
     }));
     if (role instanceof ManagedPolicyRole) {
-      acknowledgeWildcards(role, managedArns, 'Image Builder resolves each AWS-managed component to a build version '
+      acknowledgeWildcardResources(role, managedArns, 'Image Builder resolves each AWS-managed component to a build version '
         + 'chosen at build time (arn:...:aws:component/<name>/<version>/<build>); the grant is limited to the named components.');
-      acknowledgeWildcards(role, [managedResources], 'AWS-managed components download their payloads from '
+      acknowledgeWildcardResources(role, [managedResources], 'AWS-managed components download their payloads from '
         + 'AWS-owned ec2imagebuilder-* buckets whose exact names are region- and release-specific (EC2InstanceProfileForImageBuilder).');
-      acknowledgeWildcards(role, [logObjects], 'Build instances write their logs as new objects under this pipeline\'s '
+      acknowledgeWildcardResources(role, [logObjects], 'Build instances write their logs as new objects under this pipeline\'s '
         + 'prefix of the build log bucket; object keys are generated per build, only s3:PutObject is allowed.');
     }
   }
@@ -794,12 +795,12 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       actions: ['ec2:DescribeImages', 'tag:GetResources'],
       resources: ['*'],
     }));
-    acknowledgeWildcards(role, ['*'], 'ec2:DescribeImages and tag:GetResources support no resource-level permissions '
+    acknowledgeWildcardResources(role, ['*'], 'ec2:DescribeImages and tag:GetResources support no resource-level permissions '
       + '(Service Authorization Reference); both are read-only and used to find the images of this pipeline.');
-    acknowledgeWildcards(role, [...images, ...snapshots], 'AMI and snapshot ids are created by each build and unknown at deploy; '
+    acknowledgeWildcardResources(role, [...images, ...snapshots], 'AMI and snapshot ids are created by each build and unknown at deploy; '
       + 'every statement is limited to the distribution regions and to resources tagged CreatedBy=EC2 Image Builder.');
     if (retention.deletes) {
-      acknowledgeWildcards(role, [imageResources], 'Image versions are created by each build; deletion is limited to the '
+      acknowledgeWildcardResources(role, [imageResources], 'Image versions are created by each build; deletion is limited to the '
         + 'images of this pipeline\'s recipe.');
     }
     const policy = new imagebuilder.CfnLifecyclePolicy(this, 'Lifecycle', {
@@ -835,27 +836,3 @@ function acknowledgeScanSchema(resource: IConstruct, scanning: imagebuilder.CfnI
   });
 }
 
-/** Acknowledges AwsSolutions-IAM5 for exactly these resources, as cdk-nag names them. */
-function acknowledgeWildcards(scope: IConstruct, resources: string[], reason: string): void {
-  const stack = Stack.of(scope);
-  Validations.of(scope).acknowledge(...resources.map((r) => ({
-    id: `AwsSolutions-IAM5[Resource::${flatten(stack.resolve(r))}]`, reason,
-  })));
-}
-
-/** The same flattening cdk-nag applies to policy resources (utils/flatten-cfn-reference). */
-function flatten(node: unknown): string {
-  if (node === undefined) return '';
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  const o = node as { [key: string]: unknown };
-  if (o['Fn::Join']) {
-    const [delimiter, items] = o['Fn::Join'] as [string, unknown[]];
-    return items.map(flatten).join(delimiter);
-  }
-  if (o['Fn::GetAtt']) {
-    const [resource, attribute] = o['Fn::GetAtt'] as [unknown, unknown];
-    return `<${flatten(resource)}.${flatten(attribute)}>`;
-  }
-  if (o.Ref) return `<${flatten(o.Ref)}>`;
-  return JSON.stringify(node);
-}

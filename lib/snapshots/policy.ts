@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { wildcardResourceFindingId } from '../core/acknowledgements';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { checkCount, checkLength, checkPattern, invalid, isKnown } from '../core/validation';
 import { SnapshotSchedule } from './schedule';
@@ -414,7 +415,6 @@ export class SnapshotPolicy extends Resource {
   }
 
   private acknowledgeRole(role: iam.Role, arns: string[]): void {
-    const stack = Stack.of(this);
     const conditioned = new Set([this.targetTagKey, ...(this.props.targetTags ?? []).map((t) => t.key)]).size <= MAX_CONDITION_KEYS;
     Validations.of(role).acknowledge(
       {
@@ -423,7 +423,7 @@ export class SnapshotPolicy extends Resource {
           + 'permissions (Service Authorization Reference); they are read-only and listed one by one.',
       },
       ...arns.map((arn) => ({
-        id: `AwsSolutions-IAM5[Resource::${nagArn(stack, arn)}]`,
+        id: wildcardResourceFindingId(role, arn),
         reason: arn.includes(':snapshot/')
           ? 'DLM creates, tags, copies and deletes snapshots whose ids do not exist yet; the ARN is bounded to the regions the '
             + 'policy writes to, and deleted snapshots are only those the policy created (retention).'
@@ -438,18 +438,3 @@ export class SnapshotPolicy extends Resource {
 
 }
 
-/** An ARN as cdk-nag prints it in granular findings: intrinsics become `<AWS::Region>` and the like. */
-function nagArn(stack: Stack, arn: string): string {
-  const render = (v: unknown): string => {
-    if (typeof v === 'string') return v;
-    const o = v as { [k: string]: unknown };
-    if (o.Ref) return `<${o.Ref}>`;
-    if (o['Fn::Join']) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(sep);
-    }
-    if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-    return JSON.stringify(v);
-  };
-  return render(stack.resolve(arn));
-}
