@@ -126,8 +126,9 @@ export interface DetectionTimes {
   /**
    * A failed system or instance status check: 60 s until the first failed check, the alarm's
    * periods, 60 s of alarm evaluation, then at most one reconcile interval.
+   * @default - undefined when `statusCheckEvaluationPeriods` is known only at deploy (a Token)
    */
-  readonly statusCheckFailure: Duration;
+  readonly statusCheckFailure?: Duration;
   /**
    * An application that stops answering: one reconcile interval plus every probe attempt timing out.
    * @default - undefined when no application probe is configured
@@ -395,10 +396,11 @@ export class ElasticIpFailover extends Construct {
     });
     errorsAlarm.addAlarmAction(alarmAction);
 
-    const alarmDetection = statusPeriod.toSeconds() * evaluationPeriods + 120;
+    // A deploy-time evaluation count has no synth-time arithmetic: that detection time is then unknown.
+    const alarmDetection = Token.isUnresolved(evaluationPeriods) ? undefined : statusPeriod.toSeconds() * evaluationPeriods + 120;
     this.worstCaseDetection = {
       instanceStateChange: Duration.seconds(reconcileInterval.toSeconds()),
-      statusCheckFailure: Duration.seconds(alarmDetection + reconcileInterval.toSeconds()),
+      statusCheckFailure: alarmDetection === undefined ? undefined : Duration.seconds(alarmDetection + reconcileInterval.toSeconds()),
       applicationFailure: probe
         ? Duration.millis(reconcileInterval.toMilliseconds() + probe.worstCaseDuration.toMilliseconds())
         : undefined,

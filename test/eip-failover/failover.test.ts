@@ -159,7 +159,7 @@ describe('ElasticIpFailover with no props', () => {
     // state change: one 60 s reconcile interval; status check: 60 s until a failed check +
     // 2 x 60 s periods + 60 s alarm evaluation + 60 s reconcile interval = 300 s
     expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(60);
-    expect(failover.worstCaseDetection.statusCheckFailure.toSeconds()).toEqual(300);
+    expect(failover.worstCaseDetection.statusCheckFailure!.toSeconds()).toEqual(300);
     expect(failover.worstCaseDetection.applicationFailure).toBeUndefined();
     expect(failover.cooldown.toMinutes()).toEqual(5);
   });
@@ -200,7 +200,7 @@ describe('ElasticIpFailover overrides', () => {
     });
     // 60 s + 3 x 120 s + 60 s + 300 s; 300 s + 2 x 2 s + 1 s
     expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(300);
-    expect(failover.worstCaseDetection.statusCheckFailure.toSeconds()).toEqual(780);
+    expect(failover.worstCaseDetection.statusCheckFailure!.toSeconds()).toEqual(780);
     expect(failover.worstCaseDetection.applicationFailure!.toSeconds()).toEqual(305);
   });
 

@@ -2,7 +2,7 @@
  * One test per synth-time boundary of ElasticIpFailover. No template is synthesized: the checks
  * run in the constructor, so these tests are fast.
  */
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ApplicationHealthCheck, ElasticIpFailover, ElasticIpFailoverProps } from '../../lib/eip-failover';
 import { testStack } from '../util';
@@ -172,5 +172,26 @@ describe('healthCheck', () => {
     })();
     expect(failover.failoverFunction.timeout!.toSeconds()).toEqual(60 + 10 * 30 + 9 * 30);
     expect(failover.failoverFunction.timeout!.toSeconds()).toBeLessThanOrEqual(900);
+  });
+});
+
+describe('values known only at deploy', () => {
+  test('an allocation id, a probe port and evaluation periods from parameters pass without false errors', () => {
+    // GIVEN deploy-time values
+    const stack = testStack();
+    const allocation = new CfnParameter(stack, 'Allocation', { type: 'String' });
+    const port = new CfnParameter(stack, 'Port', { type: 'Number' });
+    const periods = new CfnParameter(stack, 'Periods', { type: 'Number' });
+    // WHEN / THEN
+    const failover = new ElasticIpFailover(stack, 'Web', {
+      vpc: importedVpc(stack),
+      allocationId: allocation.valueAsString,
+      statusCheckEvaluationPeriods: periods.valueAsNumber,
+      healthCheck: ApplicationHealthCheck.tcp({ port: port.valueAsNumber }),
+    });
+    expect(failover.allocationId).toEqual(allocation.valueAsString);
+    // and the detection time that depends on the deploy-time count is reported as unknown, not invented
+    expect(failover.worstCaseDetection.statusCheckFailure).toBeUndefined();
+    expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(60);
   });
 });
