@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ManagedPolicyRole } from './managed-policy-role';
-import { checkPattern, checkRange } from './validation';
+import { checkExclusive, checkPattern, checkRange, invalid } from './validation';
 
 /**
  * The instance settings every pattern that runs EC2 shares. Patterns extend this interface
@@ -27,6 +27,14 @@ export interface HardenedNodeOptions {
    * @default - a role with only the Session Manager and Run Command permissions
    */
   readonly role?: iam.IRole;
+  /**
+   * Instance profile of the instances, instead of `role`, for an organization that manages
+   * profiles itself. It must carry its role (`iam.InstanceProfile` does; import one with
+   * `InstanceProfile.fromInstanceProfileAttributes({ instanceProfileArn, role })`), because the
+   * patterns grant their permissions to that role. Used as given.
+   * @default - a profile for `role`
+   */
+  readonly instanceProfile?: iam.IInstanceProfile;
   /**
    * Security group of the instances. One you bring is used as given.
    * @default - a group with no ingress and all egress
@@ -149,6 +157,8 @@ export class HardenedNode extends Construct {
   }
 
   public readonly role: iam.IRole;
+  /** The instance profile given by the user, if any (otherwise instances get a profile for `role`). */
+  public readonly instanceProfile?: iam.IInstanceProfile;
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly instanceType: ec2.InstanceType;
   public readonly machineImage: ec2.IMachineImage;
@@ -186,7 +196,15 @@ export class HardenedNode extends Construct {
       allowAllOutbound: true,
     });
 
-    if (props.role) {
+    checkExclusive(this, 'role', props.role, 'instanceProfile', props.instanceProfile);
+    this.instanceProfile = props.instanceProfile;
+    if (props.instanceProfile) {
+      if (!props.instanceProfile.role) {
+        invalid(this, 'instanceProfile', props.instanceProfile.node.path, 'an instance profile that carries its role',
+          'Import it with iam.InstanceProfile.fromInstanceProfileAttributes({ instanceProfileArn, role }) so the pattern can grant to the role.');
+      }
+      this.role = props.instanceProfile.role!;
+    } else if (props.role) {
       this.role = props.role;
     } else {
       const role = new ManagedPolicyRole(this, 'Role', {
@@ -233,7 +251,8 @@ export class HardenedNode extends Construct {
       vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       instanceType: this.instanceType,
       machineImage: this.machineImage,
-      role: this.role,
+      role: this.instanceProfile ? undefined : this.role,
+      instanceProfile: this.instanceProfile,
       securityGroup: this.securityGroup,
       userData: options.userData ?? this.userData,
       keyPair: this.props.keyPair,
@@ -253,7 +272,8 @@ export class HardenedNode extends Construct {
     return new ec2.LaunchTemplate(scope, id, {
       instanceType: this.instanceType,
       machineImage: this.machineImage,
-      role: this.role,
+      role: this.instanceProfile ? undefined : this.role,
+      instanceProfile: this.instanceProfile,
       securityGroup: this.securityGroup,
       userData: options.userData ?? this.userData,
       keyPair: this.props.keyPair,

@@ -106,3 +106,46 @@ describe('HardenedNode validation', () => {
     expect(() => setup({ rootDeviceName: 'xvda' })).toThrow(/rootDeviceName must be a device name such as '\/dev\/xvda'/);
   });
 });
+
+describe('HardenedNode instance profile', () => {
+  test('a profile the user brings is used as given, and its role is the node role', () => {
+    // GIVEN
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/managed-by-platform');
+    const instanceProfile = iam.InstanceProfile.fromInstanceProfileAttributes(stack, 'Profile', {
+      instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/platform', role,
+    });
+    // WHEN
+    const node = new HardenedNode(stack, 'Node', { vpc, instanceProfile });
+    node.createInstance(stack, 'Instance');
+    node.createLaunchTemplate(stack, 'Template');
+    // THEN
+    expect(node.role).toBe(role);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::Instance', { IamInstanceProfile: 'platform' });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ IamInstanceProfile: { Arn: 'arn:aws:iam::123456789012:instance-profile/platform' } }),
+    });
+    template.resourceCountIs('AWS::IAM::InstanceProfile', 0);
+  });
+
+  test('a role and an instance profile together are rejected', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/r');
+    const instanceProfile = iam.InstanceProfile.fromInstanceProfileAttributes(stack, 'Profile', {
+      instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/p', role,
+    });
+    expect(() => new HardenedNode(stack, 'Node', { vpc, role, instanceProfile }))
+      .toThrow(/Node: role and instanceProfile are mutually exclusive, got both\. Give only one of them\./);
+  });
+
+  test('a profile without its role is rejected, with how to import it', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    const instanceProfile = iam.InstanceProfile.fromInstanceProfileName(stack, 'Profile', 'bare');
+    expect(() => new HardenedNode(stack, 'Node', { vpc, instanceProfile }))
+      .toThrow(/instanceProfile must be an instance profile that carries its role, got 'Test\/Profile'\. Import it with iam\.InstanceProfile\.fromInstanceProfileAttributes/);
+  });
+});
