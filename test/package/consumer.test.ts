@@ -64,3 +64,27 @@ test('an empty CDK app imports every pattern with plain require and synthesizes'
   const types = new Set(Object.values<{ Type: string }>(template.Resources).map((r) => r.Type));
   expect([...types]).toEqual(expect.arrayContaining(resolved.expectedTypes));
 });
+
+test('the README quick start compiles as written against the installed typings, and synthesizes', () => {
+  // GIVEN the TypeScript block of the README's "Using the library" section
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Using the library'));
+  const snippet = /```ts\n([\s\S]*?)```/.exec(section)![1];
+  const dir = path.join(consumer, 'readme');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'app.ts'), `${snippet}\napp.synth();\n`);
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, skipLibCheck: true, outDir: 'out', types: [] },
+    files: ['app.ts'],
+  }));
+  // WHEN compiled by a plain tsc (node_modules resolve from the consumer app above) and run
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, stdio: 'pipe' });
+  const outdir = path.join(dir, 'cdk.out');
+  execFileSync(process.execPath, [path.join(dir, 'out', 'app.js')], { cwd: dir, env: { ...process.env, CDK_OUTDIR: outdir, CDK_VALIDATION: 'false' } });
+  // THEN
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'Demo.template.json'), 'utf8'));
+  const types = new Set(Object.values<{ Type: string }>(template.Resources).map((r) => r.Type));
+  expect([...types]).toEqual(expect.arrayContaining([
+    'AWS::ImageBuilder::ImagePipeline', 'AWS::EC2::Instance', 'AWS::DLM::LifecyclePolicy', 'AWS::EC2::VolumeAttachment', 'AWS::EC2::EIPAssociation',
+  ]));
+});
