@@ -1,10 +1,10 @@
-import { Aws, Size, Validations } from 'aws-cdk-lib';
+import { Aws, CfnResource, Size, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ManagedPolicyRole } from './managed-policy-role';
-import { checkExclusive, checkPattern, checkRange, invalid } from './validation';
+import { checkExclusive, checkPattern, checkRange, invalid, isKnown } from './validation';
 
 /**
  * The instance settings every pattern that runs EC2 shares. Patterns extend this interface
@@ -246,7 +246,7 @@ export class HardenedNode extends Construct {
 
   /** Makes one instance with the hardened settings in the given scope. */
   public createInstance(scope: Construct, id: string, options: HardenedInstanceOptions = {}): ec2.Instance {
-    return new ec2.Instance(scope, id, {
+    const instance = new ec2.Instance(scope, id, {
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       instanceType: this.instanceType,
@@ -259,17 +259,31 @@ export class HardenedNode extends Construct {
       blockDevices: this.blockDevices(options.extraBlockDevices),
       httpTokens: ec2.HttpTokens.REQUIRED,
       httpEndpoint: true,
-      httpPutResponseHopLimit: this.httpPutResponseHopLimit,
+      httpPutResponseHopLimit: this.knownHopLimit,
       detailedMonitoring: this.props.detailedMonitoring ?? true,
       disableApiTermination: options.disableApiTermination ?? true,
       instanceName: options.instanceName,
       propagateTagsToVolumeOnCreation: true,
     });
+    this.setDeployTimeHopLimit(instance.node.defaultChild as ec2.CfnInstance, 'MetadataOptions');
+    return instance;
+  }
+
+  /** The hop limit for the L2s, which range-check it without a Token guard (aws-cdk-lib 2.276). */
+  private get knownHopLimit(): number | undefined {
+    return isKnown(this.httpPutResponseHopLimit) ? this.httpPutResponseHopLimit : undefined;
+  }
+
+  /** Writes a deploy-time (Token) hop limit on the L1 the L2 rendered without it. */
+  private setDeployTimeHopLimit(resource: CfnResource, metadataOptionsPath: string): void {
+    if (!isKnown(this.httpPutResponseHopLimit)) {
+      resource.addPropertyOverride(`${metadataOptionsPath}.HttpPutResponseHopLimit`, this.httpPutResponseHopLimit);
+    }
   }
 
   /** Makes a launch template with the hardened settings (for Auto Scaling groups). */
   public createLaunchTemplate(scope: Construct, id: string, options: HardenedLaunchTemplateOptions = {}): ec2.LaunchTemplate {
-    return new ec2.LaunchTemplate(scope, id, {
+    const template = new ec2.LaunchTemplate(scope, id, {
       instanceType: this.instanceType,
       machineImage: this.machineImage,
       role: this.instanceProfile ? undefined : this.role,
@@ -280,8 +294,10 @@ export class HardenedNode extends Construct {
       blockDevices: this.blockDevices(options.extraBlockDevices),
       httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
       httpEndpoint: true,
-      httpPutResponseHopLimit: this.httpPutResponseHopLimit,
+      httpPutResponseHopLimit: this.knownHopLimit,
       detailedMonitoring: this.props.detailedMonitoring ?? true,
     });
+    this.setDeployTimeHopLimit(template.node.defaultChild as ec2.CfnLaunchTemplate, 'LaunchTemplateData.MetadataOptions');
+    return template;
   }
 }

@@ -126,12 +126,14 @@ export interface DetectionTimes {
   /**
    * A failed system or instance status check: 60 s until the first failed check, the alarm's
    * periods, 60 s of alarm evaluation, then at most one reconcile interval.
-   * @default - undefined when `statusCheckEvaluationPeriods` is known only at deploy (a Token)
+   * @default - undefined when `statusCheckEvaluationPeriods`, `statusCheckPeriod` or
+   * `reconcileInterval` is known only at deploy (a Token)
    */
   readonly statusCheckFailure?: Duration;
   /**
    * An application that stops answering: one reconcile interval plus every probe attempt timing out.
-   * @default - undefined when no application probe is configured
+   * @default - undefined when no application probe is configured, or when `reconcileInterval` or
+   * a probe timing is known only at deploy (a Token)
    */
   readonly applicationFailure?: Duration;
 }
@@ -271,7 +273,8 @@ export class ElasticIpFailover extends Construct {
             metricName: `StatusCheckFailed_${check}`,
             dimensionsMap: { InstanceId: instance.instanceId },
             statistic: 'Maximum',
-            period: statusPeriod,
+            // cloudwatch.Metric refuses a deploy-time period: the alarm's L1 gets it below.
+            period: statusPeriod.isUnresolved() ? Duration.minutes(1) : statusPeriod,
           }),
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -279,6 +282,7 @@ export class ElasticIpFailover extends Construct {
           datapointsToAlarm: evaluationPeriods,
           treatMissingData: cloudwatch.TreatMissingData.MISSING,
         });
+        if (statusPeriod.isUnresolved()) (alarm.node.defaultChild as cloudwatch.CfnAlarm).period = statusPeriod.toSeconds();
         alarm.addAlarmAction(alarmAction);
         this.statusCheckAlarms.push(alarm);
         alarmNames[role === 'Primary' ? 'primary' : 'standby'].push(alarm.alarmName);
@@ -312,6 +316,7 @@ export class ElasticIpFailover extends Construct {
     if (probe) {
       this.connections.allowFrom(functionSecurityGroup, ec2.Port.tcp(probe.port), 'Application probe of the failover function');
     }
+    // A deploy-time probe timing counts with its largest allowed value (see worstCaseDuration).
     const probeSeconds = probe ? Math.ceil(probe.worstCaseDuration.toSeconds({ integral: false })) : 0;
     this.failoverFunction = new lambda.Function(this, 'Function', {
       description: `Keeps the Elastic IP of ${this.node.path} on a healthy node`,
@@ -396,12 +401,15 @@ export class ElasticIpFailover extends Construct {
     });
     errorsAlarm.addAlarmAction(alarmAction);
 
-    // A deploy-time evaluation count has no synth-time arithmetic: that detection time is then unknown.
-    const alarmDetection = Token.isUnresolved(evaluationPeriods) ? undefined : statusPeriod.toSeconds() * evaluationPeriods + 120;
+    // Deploy-time timings have no synth-time arithmetic: a detection time that depends on one is
+    // then unknown (undefined), never invented.
+    const reconcileKnown = !reconcileInterval.isUnresolved();
+    const alarmDetection = Token.isUnresolved(evaluationPeriods) || statusPeriod.isUnresolved() || !reconcileKnown
+      ? undefined : statusPeriod.toSeconds() * evaluationPeriods + 120 + reconcileInterval.toSeconds();
     this.worstCaseDetection = {
-      instanceStateChange: Duration.seconds(reconcileInterval.toSeconds()),
-      statusCheckFailure: alarmDetection === undefined ? undefined : Duration.seconds(alarmDetection + reconcileInterval.toSeconds()),
-      applicationFailure: probe
+      instanceStateChange: reconcileInterval,
+      statusCheckFailure: alarmDetection === undefined ? undefined : Duration.seconds(alarmDetection),
+      applicationFailure: probe && probe.timingKnown && reconcileKnown
         ? Duration.millis(reconcileInterval.toMilliseconds() + probe.worstCaseDuration.toMilliseconds())
         : undefined,
     };
@@ -508,12 +516,14 @@ export class ElasticIpFailover extends Construct {
     }
     props.healthCheck?._validate(this);
     checkWholeSeconds(this, 'cooldown', cooldown, 60, 86_400,
-      'Below a minute the cooldown no longer stops flapping; above a day a second failure waits too long.');
+      'Below a minute the cooldown no longer stops flapping; above a day a second failure waits too long.', 1, ['seconds']);
+    // EventBridge takes a deploy-time rate in minutes, hours or days only.
     checkWholeSeconds(this, 'reconcileInterval', reconcileInterval, 60, 3_600,
-      'EventBridge schedules run at most once a minute, in whole minutes; over an hour lost events wait too long.', 60);
+      'EventBridge schedules run at most once a minute, in whole minutes; over an hour lost events wait too long.', 60,
+      ['minutes', 'hours']);
     // CloudWatch alarm periods are 10, 20, 30 or a multiple of 60 s; StatusCheckFailed_* is a 1-minute metric.
     checkWholeSeconds(this, 'statusCheckPeriod', statusPeriod, 60, 86_400,
-      'StatusCheckFailed_* is published every 60 s: use a whole number of minutes.', 60);
+      'StatusCheckFailed_* is published every 60 s: use a whole number of minutes.', 60, ['seconds']);
     checkRange(this, { property: 'statusCheckEvaluationPeriods', value: evaluationPeriods, min: 1, max: 1440 });
     // PutMetricAlarm: period x evaluation periods at most one day while the period is below an hour, else at most 7 days.
     if (!statusPeriod.isUnresolved() && !Token.isUnresolved(evaluationPeriods)) {
@@ -527,8 +537,20 @@ export class ElasticIpFailover extends Construct {
   }
 }
 
-function checkWholeSeconds(scope: Construct, property: string, value: Duration, min: number, max: number, fix: string, multiple = 1): void {
-  if (value.isUnresolved()) return;
+/**
+ * Checks a duration in whole seconds (or minutes). A deploy-time amount (a Token) skips the range
+ * and must be in one of `tokenUnits`, the units the template can carry it in without conversion.
+ */
+function checkWholeSeconds(scope: Construct, property: string, value: Duration, min: number, max: number, fix: string, multiple: number,
+  tokenUnits: string[]): void {
+  if (value.isUnresolved()) {
+    if (!tokenUnits.includes(value.unitLabel())) {
+      invalid(scope, property, `Duration.${value.unitLabel()}(<token>)`,
+        `${tokenUnits.map((u) => `Duration.${u}(...)`).join(' or ')} when the amount is known only at deploy`,
+        'A deploy-time amount cannot be converted to another unit at synth.');
+    }
+    return;
+  }
   const seconds = value.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds % multiple !== 0) {
     invalid(scope, property, `${seconds} s`, multiple === 60 ? 'a whole number of minutes' : 'a whole number of seconds', fix);

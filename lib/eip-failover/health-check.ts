@@ -1,6 +1,33 @@
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { checkLength, checkPattern, checkRange } from '../core/validation';
+import { checkLength, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+
+/** Upper limits checked by `_validate`; also the bound used for a timing known only at deploy. */
+const MAX_ATTEMPTS = 10;
+const MAX_TIMEOUT_MS = 30_000;
+const MAX_INTERVAL_MS = 30_000;
+
+/** Milliseconds of a duration known at synth, else undefined. */
+function knownMillis(duration: Duration): number | undefined {
+  return duration.isUnresolved() ? undefined : duration.toMilliseconds();
+}
+
+/**
+ * A probe duration as the failover function reads it: `<name>Ms`, or `<name>Seconds` for a
+ * deploy-time `Duration.seconds(...)`, which cannot be converted to milliseconds at synth.
+ */
+function renderDuration(name: string, duration: Duration): { [key: string]: number } {
+  if (duration.isUnresolved() && duration.unitLabel() === 'seconds') return { [`${name}Seconds`]: duration.toSeconds() };
+  return { [`${name}Ms`]: duration.toMilliseconds() };
+}
+
+/** A deploy-time duration must be in seconds or milliseconds: the function multiplies nothing else. */
+function checkTokenUnit(scope: IConstruct, property: string, duration: Duration): void {
+  if (duration.isUnresolved() && !['seconds', 'millis'].includes(duration.unitLabel())) {
+    invalid(scope, property, `Duration.${duration.unitLabel()}(<token>)`, 'Duration.seconds(...) or Duration.millis(...) when the value is known only at deploy',
+      'A deploy-time amount cannot be converted at synth; give it in seconds or milliseconds.');
+  }
+}
 
 /** Timing of an application probe, shared by every probe kind. */
 export interface ProbeTimingOptions {
@@ -80,10 +107,21 @@ export class ApplicationHealthCheck {
     this.interval = timing.interval ?? Duration.seconds(5);
   }
 
-  /** The longest a probe of one node can take: every attempt times out. */
+  /**
+   * The longest a probe of one node can take: every attempt times out. A timing known only at
+   * deploy (a Token) counts with its largest allowed value (10 attempts, 30 s timeout, 30 s interval),
+   * so the bound still holds.
+   */
   public get worstCaseDuration(): Duration {
-    const ms = this.attempts * this.timeout.toMilliseconds() + (this.attempts - 1) * this.interval.toMilliseconds();
-    return Duration.millis(ms);
+    const attempts = isKnown(this.attempts) ? this.attempts : MAX_ATTEMPTS;
+    const timeout = knownMillis(this.timeout) ?? MAX_TIMEOUT_MS;
+    const interval = knownMillis(this.interval) ?? MAX_INTERVAL_MS;
+    return Duration.millis(attempts * timeout + (attempts - 1) * interval);
+  }
+
+  /** Whether every timing (attempts, timeout, interval) is known at synth. */
+  public get timingKnown(): boolean {
+    return isKnown(this.attempts) && !this.timeout.isUnresolved() && !this.interval.isUnresolved();
   }
 
   /**
@@ -92,15 +130,17 @@ export class ApplicationHealthCheck {
    */
   public _validate(scope: IConstruct): void {
     checkRange(scope, { property: 'healthCheck.port', value: this.port, min: 1, max: 65535 });
+    checkTokenUnit(scope, 'healthCheck.timeout', this.timeout);
+    checkTokenUnit(scope, 'healthCheck.interval', this.interval);
     checkRange(scope, {
-      property: 'healthCheck.timeout', value: this.timeout.toMilliseconds(), min: 100, max: 30_000, unit: 'ms',
+      property: 'healthCheck.timeout', value: knownMillis(this.timeout), min: 100, max: MAX_TIMEOUT_MS, unit: 'ms',
       fix: 'A probe that needs more than 30 s per attempt is not a liveness check; probe a lighter endpoint.',
     });
     checkRange(scope, {
-      property: 'healthCheck.attempts', value: this.attempts, min: 1, max: 10,
+      property: 'healthCheck.attempts', value: this.attempts, min: 1, max: MAX_ATTEMPTS,
       fix: 'Attempts run within one invocation of the failover function; more than 10 delays detection needlessly.',
     });
-    checkRange(scope, { property: 'healthCheck.interval', value: this.interval.toMilliseconds(), min: 0, max: 30_000, unit: 'ms' });
+    checkRange(scope, { property: 'healthCheck.interval', value: knownMillis(this.interval), min: 0, max: MAX_INTERVAL_MS, unit: 'ms' });
     if (this.path !== undefined) {
       checkPattern(scope, 'healthCheck.path', this.path, /^\/[\x21-\x7e]*$/,
         "a path starting with '/' without spaces or control characters", "For example '/health'.");
@@ -109,17 +149,18 @@ export class ApplicationHealthCheck {
   }
 
   /**
-   * The probe as the failover function reads it from its configuration.
+   * The probe as the failover function reads it from its configuration (`timeoutSeconds` and
+   * `intervalSeconds` replace the `...Ms` fields for deploy-time `Duration.seconds(...)` values).
    * @internal
    */
-  public _render(): { protocol: string; port: number; path?: string; timeoutMs: number; attempts: number; intervalMs: number } {
+  public _render(): { [key: string]: unknown } {
     return {
       protocol: this.protocol,
       port: this.port,
       path: this.path,
-      timeoutMs: this.timeout.toMilliseconds(),
+      ...renderDuration('timeout', this.timeout),
       attempts: this.attempts,
-      intervalMs: this.interval.toMilliseconds(),
+      ...renderDuration('interval', this.interval),
     };
   }
 }

@@ -1,6 +1,15 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { checkAmiId, checkPattern } from '../core/validation';
+
+/**
+ * The recipe name as Image Builder writes it in image ARNs (lowercase). A name known only at deploy
+ * (a Token) cannot be lowercased at synth and is used as is: lowercasing its text would break the Token.
+ * Not part of the public index.
+ */
+export function imageArnName(recipeName: string): string {
+  return Token.isUnresolved(recipeName) ? recipeName : recipeName.toLowerCase();
+}
 
 /** CPU architecture of an Amazon Linux base image. */
 export class ImageArchitecture {
@@ -42,7 +51,7 @@ export class BaseImage {
   /** The latest image produced by another golden image pipeline in the same account and region. */
   public static fromPipeline(pipeline: IImageSource): BaseImage {
     return new BaseImage(
-      `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:${Aws.ACCOUNT_ID}:image/${pipeline.recipeName.toLowerCase()}/x.x.x`,
+      `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:${Aws.ACCOUNT_ID}:image/${imageArnName(pipeline.recipeName)}/x.x.x`,
       () => undefined);
   }
 

@@ -18,7 +18,7 @@ import { SecureVpc } from '../core/secure-vpc';
 import {
   checkAccountId, checkCount, checkLength, checkPattern, checkRange, checkRegion, invalid, isKnown,
 } from '../core/validation';
-import { BaseImage, IImageSource } from './base-image';
+import { BaseImage, IImageSource, imageArnName } from './base-image';
 import { ImageComponent } from './component';
 import { ImageRetention } from './retention';
 import { ScanSeverity, VulnerabilityScan } from './scan';
@@ -98,7 +98,9 @@ export interface RegionDistribution {
 export interface GoldenImagePipelineProps {
   /**
    * Name of the pipeline, and prefix of its recipe, components and SSM parameter
-   * (3-128 characters: letters, digits, `-`, `_`).
+   * (3-128 characters: letters, digits, `-`, `_`). A name known only at deploy (a parameter)
+   * should be lowercase: image ARNs, which the build rules and the lifecycle role match, use the
+   * name in lowercase, and a Token cannot be lowercased at synth.
    */
   readonly name: string;
   /**
@@ -319,6 +321,10 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     const name = props.name;
     checkPattern(this, 'name', name, NAME, "3-128 letters, digits, '-' or '_'",
       'The name prefixes the recipe, components, log groups and the SSM parameter.');
+    if (props.testTimeout?.isUnresolved() && props.testTimeout.unitLabel() !== 'minutes') {
+      invalid(this, 'testTimeout', `Duration.${props.testTimeout.unitLabel()}(<token>)`, 'Duration.minutes(...) when the amount is known only at deploy',
+        'Image Builder takes the test timeout in minutes, and a deploy-time amount cannot be converted at synth.');
+    }
     checkRange(this, { property: 'testTimeout', value: props.testTimeout?.toMinutes(), min: 60, max: 1440, unit: 'minutes' });
     const stack = Stack.of(this);
 
@@ -448,7 +454,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     this.pipeline.node.addDependency(imageLogs, pipelineLogs);
     acknowledgeScanSchema(this.pipeline, scanning);
     this.pipelineArn = this.pipeline.attrArn;
-    this.imageArnPrefix = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:${Aws.ACCOUNT_ID}:image/${name.toLowerCase()}/`;
+    this.imageArnPrefix = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:${Aws.ACCOUNT_ID}:image/${imageArnName(name)}/`;
 
     this.createLifecyclePolicy(props.imageRetention ?? ImageRetention.deprecateAllButLatest(10), name, props);
 
@@ -475,6 +481,11 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
    * The parameter exists after the first build (see `buildOnDeploy`).
    */
   public get machineImage(): ec2.IMachineImage {
+    if (!isKnown(this.amiParameterName)) {
+      throw new Error(`${this.node.path}: machineImage needs an amiParameterName known at synth, got a Token (from name or amiParameterName). `
+        + 'CloudFormation reads an SSM parameter at deploy only by a literal name: use FleetImage.fromSsmParameter(pipeline.amiParameterName, '
+        + '{ resolveAtLaunch: true }), or give the pipeline a literal amiParameterName.');
+    }
     return ec2.MachineImage.fromSsmParameter(this.amiParameterName, { os: ec2.OperatingSystemType.LINUX });
   }
 
@@ -671,6 +682,10 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     checkCount(this, 'amiTags', tags, 0, 49, 'An AMI holds at most 50 tags and the pipeline adds one.');
     const amiTags: { [key: string]: string } = { [PIPELINE_TAG]: name };
     for (const tag of tags) {
+      if (!isKnown(tag.key)) {
+        invalid(this, 'amiTags key', '<token>', 'known at synth (values may come from parameters)',
+          'AmiTags is a map in the template and CloudFormation map keys must be literal.');
+      }
       checkLength(this, 'amiTags key', tag.key, 1, 128);
       checkLength(this, 'amiTags value', tag.value, 0, 256);
       if (isKnown(tag.key) && tag.key.toLowerCase().startsWith('aws:')) {
@@ -776,7 +791,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
         'ForAllValues:StringEquals': { 'aws:TagKeys': 'DeprecatedBy' },
       },
     }));
-    const imageResources = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:${Aws.ACCOUNT_ID}:image/${name.toLowerCase()}/*`;
+    const imageResources = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:${Aws.ACCOUNT_ID}:image/${imageArnName(name)}/*`;
     if (retention.deletes) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'DeleteImageBuilderSnapshots',

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
 import { checkRange, invalid } from '../core/validation';
@@ -46,6 +46,10 @@ export class ImageRetention {
 
   /** Delete images older than `age` (whole days), keeping at least `retainAtLeast`. */
   public static deleteOlderThan(age: Duration, options: AgeRuleOptions = {}): ImageRetention {
+    if (age.isUnresolved() && age.unitLabel() !== 'days') {
+      throw new Error(`ImageRetention.deleteOlderThan: age must be Duration.days(...) when the amount is known only at deploy, got `
+        + `Duration.${age.unitLabel()}(<token>). The lifecycle policy counts in days, and a deploy-time amount cannot be converted at synth.`);
+    }
     return new ImageRetention([{
       action: 'DELETE', type: 'AGE', value: age.toDays({ integral: false }), retainAtLeast: options.retainAtLeast ?? 3,
       keepIfLaunchedWithinDays: options.keepIfLaunchedWithinDays ?? 30,
@@ -93,7 +97,8 @@ export class ImageRetention {
       });
       checkRange(scope, { property: 'imageRetention retainAtLeast', value: rule.retainAtLeast, min: 1, max: 10, unit: 'images' });
       checkRange(scope, { property: 'imageRetention keepIfLaunchedWithinDays', value: rule.keepIfLaunchedWithinDays, min: 1, max: 365, unit: 'days' });
-      const lastLaunched = rule.keepIfLaunchedWithinDays !== undefined && !Token.isUnresolved(rule.keepIfLaunchedWithinDays)
+      // A deploy-time number of days is kept as is: dropping it would let the rule delete AMIs in use.
+      const lastLaunched = rule.keepIfLaunchedWithinDays !== undefined
         ? { amis: { lastLaunched: { unit: 'DAYS', value: rule.keepIfLaunchedWithinDays } } } : undefined;
       return {
         action: {

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { HardenedNode } from '../core/hardened-node';
 import { createSecureTopic } from '../core/notifications';
 import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+import { applyDeployTimeThroughput } from './data-volume';
 import { FleetBaseProps, buildFoundation } from './fleet-base';
 import { FleetImage } from './fleet-image';
 
@@ -104,6 +105,11 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
     checkPattern(this, 'imageRevision', props.imageRevision, TAG_VALUE,
       "1-256 letters, digits, spaces or + - = . _ : / @ (a tag value)");
     const warmup = props.instanceWarmup ?? Duration.minutes(5);
+    // The group, its health check and the refresh take the warmup in seconds: a Token cannot be converted at synth.
+    if (warmup.isUnresolved() && warmup.unitLabel() !== 'seconds') {
+      invalid(this, 'instanceWarmup', `Duration.${warmup.unitLabel()}(<token>)`, 'Duration.seconds(...) when the amount is known only at deploy',
+        'A deploy-time amount cannot be converted to seconds at synth.');
+    }
 
     const { vpc, node, image, dataDevices } = buildFoundation(this, props, true);
     this.vpc = vpc;
@@ -114,6 +120,7 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
     this.connections = new ec2.Connections({ securityGroups: [node.securityGroup] });
 
     this.launchTemplate = node.createLaunchTemplate(this, 'LaunchTemplate', { extraBlockDevices: dataDevices });
+    applyDeployTimeThroughput(this.launchTemplate, props.dataVolumes ?? []);
     if (props.imageRevision !== undefined) {
       // Instance tags live in the launch template data, so a new label is a new template version.
       Tags.of(this.launchTemplate).add('ImageRevision', props.imageRevision);
@@ -162,6 +169,11 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
   private validateCapacity(props: AutoScalingFleetProps): { minCapacity: number; maxCapacity: number; desiredCapacity?: number } {
     const min = props.minCapacity ?? 1;
     const desired = props.desiredCapacity;
+    // The default maxCapacity is computed at synth: it needs the capacities it derives from.
+    if (props.maxCapacity === undefined && (!isKnown(min) || (desired !== undefined && !isKnown(desired)))) {
+      invalid(this, 'maxCapacity', undefined, 'given when minCapacity or desiredCapacity is known only at deploy',
+        'The default maxCapacity is the larger of the two, which cannot be computed at synth; pass maxCapacity (a parameter works).');
+    }
     const max = props.maxCapacity ?? Math.max(min, desired ?? 0, 1);
     const whole = (property: string, value: number | undefined, lowest: number) => {
       if (value === undefined || !isKnown(value)) return;

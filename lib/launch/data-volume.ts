@@ -111,11 +111,24 @@ export function dataVolumeBlockDevices(scope: IConstruct, volumes: DataVolume[],
       volume: ec2.BlockDeviceVolume.ebs(size, {
         volumeType: type,
         iops: v.iops,
-        throughput: v.throughputMiBps,
+        // aws-cdk-lib refuses a Token throughput (range check without a Token guard): see applyDeployTimeThroughput.
+        throughput: isKnown(v.throughputMiBps) ? v.throughputMiBps : undefined,
         encrypted: true,
         kmsKey: key,
         deleteOnTermination: !(v.keepOnTermination ?? true),
       }),
     };
+  });
+}
+
+/**
+ * Sets the deploy-time (Token) throughputs of the data volumes on the launch template's L1, which
+ * aws-cdk-lib's block device mapping refuses. The root volume is device 0, data volumes follow.
+ */
+export function applyDeployTimeThroughput(launchTemplate: ec2.LaunchTemplate, volumes: DataVolume[]): void {
+  volumes.forEach((v, i) => {
+    if (v.throughputMiBps === undefined || isKnown(v.throughputMiBps)) return;
+    (launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate)
+      .addPropertyOverride(`LaunchTemplateData.BlockDeviceMappings.${i + 1}.Ebs.Throughput`, v.throughputMiBps);
   });
 }

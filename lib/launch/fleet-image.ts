@@ -95,6 +95,13 @@ export class FleetImage {
     const atLaunch = options.resolveAtLaunch ?? false;
     return new FleetImage('ssm', atLaunch, os, (scope) => {
       validateParameterName(scope, parameterName);
+      if (!atLaunch && !isKnown(parameterName)) {
+        // The deploy-time read is a template parameter of type AWS::SSM::Parameter::Value<...> whose
+        // default is the parameter name, and a template parameter default must be literal.
+        invalid(scope, 'image (SSM parameter name)', '<token>', 'a name known at synth unless resolveAtLaunch is true',
+          'CloudFormation reads an SSM parameter at deploy only by a literal name; with a name known only at deploy, '
+          + 'use FleetImage.fromSsmParameter(name, { resolveAtLaunch: true }), which reads it when instances launch.');
+      }
       if (!atLaunch) {
         const image = ec2.MachineImage.fromSsmParameter(parameterName, { os });
         return { instances: image, launchTemplate: image };

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HardenedNode } from '../core/hardened-node';
-import { checkRange, invalid } from '../core/validation';
+import { checkRange, invalid, isKnown } from '../core/validation';
 import { FleetBaseProps, buildFoundation } from './fleet-base';
 import { FleetImage } from './fleet-image';
 
@@ -54,6 +54,11 @@ export class InstanceFleet extends Construct implements ec2.IConnectable {
       property: 'instanceCount', value: count, min: 1, max: MAX_FLEET_INSTANCES,
       fix: 'Each instance is a CloudFormation resource; use an AutoScalingFleet for larger fleets.',
     });
+    // Each instance is a resource of the template, so the count must be known at synth.
+    if (!isKnown(count)) {
+      invalid(this, 'instanceCount', '<token>', 'a number known at synth (each instance is a resource of the template)',
+        'Write the count literally, or use an AutoScalingFleet, whose capacities may come from parameters.');
+    }
 
     const { vpc, node, image, dataDevices } = buildFoundation(this, props, false);
     this.vpc = vpc;

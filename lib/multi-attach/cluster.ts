@@ -1,4 +1,4 @@
-import { Aws, CfnDeletionPolicy, CfnResource, Duration, Names, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnDeletionPolicy, CfnResource, Duration, Names, RemovalPolicy, Stack, Tags, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { HardenedNode, HardenedNodeOptions } from '../core/hardened-node';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { SecureVpc } from '../core/secure-vpc';
-import { checkCount, checkPattern, checkRange, invalid } from '../core/validation';
+import { checkCount, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 import { ClusterBackup } from './backup';
 import { ClusterFilesystem } from './filesystem';
 import { checkNitro } from './nitro';
@@ -239,7 +239,8 @@ export class MultiAttachCluster extends Construct {
     checkPattern(this, 'clusterName', props.clusterName, /^[A-Za-z0-9_-]{1,32}$/,
       '1-32 letters, digits, - or _', 'It is the corosync cluster name and the first half of the GFS2 lock table.');
     if (this.filesystem.isGfs2) {
-      if (!Number.isInteger(journals) || journals < this.nodeCount) {
+      // A deploy-time journal count (a Token) is the user's to match with the node count.
+      if (isKnown(journals) && (!Number.isInteger(journals) || journals < this.nodeCount)) {
         invalid(this, 'filesystem.journals', journals, `a whole number of at least nodeCount (${this.nodeCount})`,
           'GFS2 needs one journal per node that mounts it; add more to let the cluster grow without gfs2_jadd.');
       }
@@ -252,11 +253,17 @@ export class MultiAttachCluster extends Construct {
   private chooseSubnet(props: MultiAttachClusterProps): ec2.ISubnet {
     const selected = this.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
     const az = props.availabilityZone;
-    if (az === undefined || Token.isUnresolved(az)) {
+    if (az === undefined) {
       if (selected.length === 0) invalid(this, 'vpcSubnets', 'no subnets', 'a selection with at least one subnet');
       return selected[0];
     }
+    // A deploy-time AZ matches only a subnet imported with that same value; it cannot choose among subnets at synth.
     const inAz = selected.filter((s) => s.availabilityZone === az);
+    if (inAz.length === 0 && Token.isUnresolved(az)) {
+      invalid(this, 'availabilityZone', '<token>', 'known at synth, or the availabilityZone of a selected subnet',
+        'The AZ chooses the nodes\' subnet at synth. For a deploy-time AZ, leave availabilityZone out and select the subnet: '
+        + 'vpcSubnets: { subnets: [ec2.Subnet.fromSubnetAttributes(this, \'Subnet\', { subnetId, availabilityZone })] }.');
+    }
     if (inAz.length === 0) {
       invalid(this, 'availabilityZone', az, `the AZ of a selected subnet (${selected.map((s) => s.availabilityZone).join(', ')})`,
         'Every node and volume must be in one AZ: choose an AZ the selected subnets cover, or select a subnet in it.');
@@ -339,7 +346,8 @@ export class MultiAttachCluster extends Construct {
       CLUSTER_TAG_KEY: MultiAttachCluster.CLUSTER_TAG_KEY,
       CLUSTER_ID: this.clusterId,
       NODE_COUNT: String(this.nodeCount),
-      JOURNALS: String(journals),
+      // String(token) would write the raw encoding of a number Token; stringifyNumber gives a reference.
+      JOURNALS: Tokenization.stringifyNumber(journals),
       REGION: Aws.REGION,
       MAC_KEY_ARN: macKey.keyArn,
       MOUNT_ROOT: this.filesystem.mountRoot ?? '/shared',

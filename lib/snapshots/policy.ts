@@ -329,7 +329,7 @@ export class SnapshotPolicy extends Resource {
     const byKey = new Map<string, string[]>([[this.targetTagKey, [this.targetTagValue]]]);
     for (const tag of this.props.targetTags ?? []) byKey.set(tag.key, [...(byKey.get(tag.key) ?? []), tag.value]);
     const keys = [...byKey.entries()];
-    if (keys.length > MAX_CONDITION_KEYS) {
+    if (!this.sourcesConditioned()) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SnapshotTargets', actions: ['ec2:CreateSnapshot', 'ec2:CreateSnapshots'], resources: [targetArn] }));
     } else {
       keys.forEach(([key, values], i) => role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -414,8 +414,18 @@ export class SnapshotPolicy extends Resource {
     this.kmsStatements.forEach((st) => st.addResources(key.keyArn));
   }
 
+  /**
+   * Whether the role names each target tag key in an aws:ResourceTag condition: at most
+   * MAX_CONDITION_KEYS keys, all known at synth (a condition key is a map key in the policy
+   * document, and CloudFormation map keys must be literal).
+   */
+  private sourcesConditioned(): boolean {
+    const keys = new Set([this.targetTagKey, ...(this.props.targetTags ?? []).map((t) => t.key)]);
+    return keys.size <= MAX_CONDITION_KEYS && [...keys].every((k) => isKnown(k));
+  }
+
   private acknowledgeRole(role: iam.Role, arns: string[]): void {
-    const conditioned = new Set([this.targetTagKey, ...(this.props.targetTags ?? []).map((t) => t.key)]).size <= MAX_CONDITION_KEYS;
+    const conditioned = this.sourcesConditioned();
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -430,8 +440,9 @@ export class SnapshotPolicy extends Resource {
           : conditioned
             ? 'Snapshot sources are only resources that carry one of the policy\'s target tags (aws:ResourceTag condition), and for '
               + 'multi-volume snapshots the volumes attached to those instances; their ids are not known in advance.'
-            : 'The policy targets more tag keys than the role can name in conditions within the 6,144-character policy limit; '
-              + 'sources stay bounded to this account and region, and DLM only snapshots resources matching its target tags.',
+            : 'The policy targets more tag keys than the role can name in conditions within the 6,144-character policy limit, '
+              + 'or a tag key known only at deploy, which IAM condition keys cannot take; sources stay bounded to this account '
+              + 'and region, and DLM only snapshots resources matching its target tags.',
       })),
     );
   }

@@ -2,8 +2,11 @@ import { RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { checkPattern } from '../core/validation';
+import { checkPattern, invalid, isKnown } from '../core/validation';
 import { SnapshotPolicy } from './policy';
+
+/** Volume types that require IOPS. */
+const PROVISIONED: ec2.EbsDeviceVolumeType[] = [ec2.EbsDeviceVolumeType.IO1, ec2.EbsDeviceVolumeType.IO2];
 
 /** Properties of a {@link RestoredVolume}. */
 export interface RestoredVolumeProps {
@@ -68,9 +71,11 @@ export class RestoredVolume extends ec2.Volume {
       encrypted: true,
       encryptionKey: props.encryptionKey,
       volumeType: props.volumeType ?? ec2.EbsDeviceVolumeType.GP3,
-      size: props.size,
-      iops: props.iops,
-      throughput: props.throughput,
+      // ec2.Volume range-checks size, IOPS and throughput without a Token guard: deploy-time values
+      // are set on the CfnVolume below (and a placeholder satisfies its "io1/io2 need IOPS" check).
+      size: props.size?.isUnresolved() ? undefined : props.size,
+      iops: isKnown(props.iops) ? props.iops : (props.iops !== undefined && PROVISIONED.includes(props.volumeType!) ? 100 : undefined),
+      throughput: isKnown(props.throughput) ? props.throughput : undefined,
       volumeName: props.volumeName ?? scope.node.path + '/' + id,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -78,6 +83,15 @@ export class RestoredVolume extends ec2.Volume {
       "'snap-' followed by 8 or 17 lowercase hex digits", 'Copy the id from `aws ec2 describe-snapshots`; snapshot ids are region-specific.');
     checkPattern(this, 'availabilityZone', props.availabilityZone, /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/,
       'an Availability Zone name such as us-east-1a', 'The volume can only attach to instances in this AZ.');
+    const cfn = this.node.defaultChild as ec2.CfnVolume;
+    if (props.size?.isUnresolved()) cfn.size = props.size.toGibibytes();
+    if (props.iops !== undefined && !isKnown(props.iops)) cfn.iops = props.iops;
+    if (props.throughput !== undefined && !isKnown(props.throughput)) {
+      if ((props.volumeType ?? ec2.EbsDeviceVolumeType.GP3) !== ec2.EbsDeviceVolumeType.GP3) {
+        invalid(this, 'throughput', '<token>', 'left out for a volume that is not gp3', 'Only gp3 volumes take a throughput.');
+      }
+      cfn.throughput = props.throughput;
+    }
     this.snapshotId = props.snapshotId;
     props.snapshotPolicy?.protect(this);
   }

@@ -1,3 +1,4 @@
+import { Token, Tokenization } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import { IConstruct } from 'constructs';
 import { checkRange, invalid } from '../core/validation';
@@ -54,7 +55,10 @@ export class SnapshotRetention {
 
   /** Human-readable form, for example `7 snapshots` or `30 days`. */
   public toString(): string {
-    return this.isCount ? `${this.countValue} snapshots` : `${this.interval} ${this.unit!.toLowerCase()}`;
+    const n = this.isCount ? this.countValue! : this.interval!;
+    // A deploy-time number becomes a string Token (a reference in the template), not its raw encoding.
+    const shown = Token.isUnresolved(n) ? Tokenization.stringifyNumber(n) : String(n);
+    return this.isCount ? `${shown} snapshots` : `${shown} ${this.unit!.toLowerCase()}`;
   }
 
   /** The age in days (months as 30, years as 365), or undefined for a count. @internal */

@@ -1,4 +1,4 @@
-import { CfnTag } from 'aws-cdk-lib';
+import { CfnTag, Token, Tokenization } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -171,7 +171,15 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const NAME = /^[0-9A-Za-z _-]+$/;
 const AZ = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 const VARIABLE_VALUES = ['$(instance-id)', '$(timestamp)'];
+/**
+ * A number as text. A deploy-time number (a Token) becomes a string Token, so checks see it as
+ * unresolved and the template gets a reference: `${n}` would give its raw encoding (-1.888...e+289),
+ * which `Token.isUnresolved` does not recognize in a string.
+ */
+const text = (n: number): string => (Token.isUnresolved(n) ? Tokenization.stringifyNumber(n) : String(n));
 const pad = (n: number) => String(n).padStart(2, '0');
+/** `hhmm` of a schedule name; with a deploy-time hour or minute, `<h>h<m>m` (padding needs the value). */
+const hhmm = (h: number, m: number) => (Token.isUnresolved(h) || Token.isUnresolved(m) ? `${text(h)}h${text(m)}m` : `${pad(h)}${pad(m)}`);
 
 /**
  * When snapshots are taken and what happens to them: retention, copies to other regions,
@@ -184,28 +192,28 @@ export class SnapshotSchedule {
    */
   public static every(hours: number, options: IntervalScheduleOptions = {}): SnapshotSchedule {
     const start = options.startTime ?? '00:00';
-    return new SnapshotSchedule(options, `Every ${hours}h from ${start.replace(':', '')} UTC`, SnapshotRetention.days(7), hours, start);
+    return new SnapshotSchedule(options, `Every ${text(hours)}h from ${start.replace(':', '')} UTC`, SnapshotRetention.days(7), hours, start);
   }
 
   /** Once a day (default 03:00 UTC). Default retention: 7 snapshots. */
   public static daily(options: DailyScheduleOptions = {}): SnapshotSchedule {
     const [h, m] = [options.hour ?? 3, options.minute ?? 0];
-    return new SnapshotSchedule(options, `Daily ${pad(h)}${pad(m)} UTC`, SnapshotRetention.count(7),
-      undefined, undefined, `cron(${m} ${h} * * ? *)`, { hour: h, minute: m });
+    return new SnapshotSchedule(options, `Daily ${hhmm(h, m)} UTC`, SnapshotRetention.count(7),
+      undefined, undefined, `cron(${text(m)} ${text(h)} * * ? *)`, { hour: h, minute: m });
   }
 
   /** Once a week (default Sunday 03:00 UTC). Default retention: 4 snapshots. */
   public static weekly(options: WeeklyScheduleOptions = {}): SnapshotSchedule {
     const [h, m, d] = [options.hour ?? 3, options.minute ?? 0, options.weekDay ?? SnapshotWeekDay.SUNDAY];
-    return new SnapshotSchedule(options, `Weekly ${d} ${pad(h)}${pad(m)} UTC`, SnapshotRetention.count(4),
-      undefined, undefined, `cron(${m} ${h} ? * ${d} *)`, { hour: h, minute: m });
+    return new SnapshotSchedule(options, `Weekly ${d} ${hhmm(h, m)} UTC`, SnapshotRetention.count(4),
+      undefined, undefined, `cron(${text(m)} ${text(h)} ? * ${d} *)`, { hour: h, minute: m });
   }
 
   /** Once a month (default the 1st at 03:00 UTC); the schedule archiving needs. Default retention: 12 snapshots. */
   public static monthly(options: MonthlyScheduleOptions = {}): SnapshotSchedule {
     const [h, m, d] = [options.hour ?? 3, options.minute ?? 0, options.dayOfMonth ?? 1];
-    return new SnapshotSchedule(options, `Monthly day ${d} ${pad(h)}${pad(m)} UTC`, SnapshotRetention.count(12),
-      undefined, undefined, `cron(${m} ${h} ${d} * ? *)`, { hour: h, minute: m, dayOfMonth: d });
+    return new SnapshotSchedule(options, `Monthly day ${text(d)} ${hhmm(h, m)} UTC`, SnapshotRetention.count(12),
+      undefined, undefined, `cron(${text(m)} ${text(h)} ${text(d)} * ? *)`, { hour: h, minute: m, dayOfMonth: d });
   }
 
   /**

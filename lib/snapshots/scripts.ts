@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as fs from 'fs';
@@ -71,7 +71,8 @@ export class SnapshotScripts {
     const maxFreeze = options.maxFreeze ?? Duration.seconds(60);
     return new SnapshotScripts('FILE', options, FREEZE_SCRIPT, [
       `export FREEZE_MOUNT_POINTS='${mountPoints.join(' ')}'`,
-      `export MAX_FREEZE_SECONDS='${maxFreeze.toSeconds()}'`,
+      // A deploy-time number must reach the script as a reference, not as its raw encoding.
+      `export MAX_FREEZE_SECONDS='${Tokenization.stringifyNumber(maxFreeze.toSeconds())}'`,
     ], mountPoints, maxFreeze);
   }
 

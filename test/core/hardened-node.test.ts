@@ -1,4 +1,4 @@
-import { Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -147,5 +147,26 @@ describe('HardenedNode instance profile', () => {
     const instanceProfile = iam.InstanceProfile.fromInstanceProfileName(stack, 'Profile', 'bare');
     expect(() => new HardenedNode(stack, 'Node', { vpc, instanceProfile }))
       .toThrow(/instanceProfile must be an instance profile that carries its role, got 'Test\/Profile'\. Import it with iam\.InstanceProfile\.fromInstanceProfileAttributes/);
+  });
+});
+
+describe('HardenedNode with a deploy-time hop limit', () => {
+  test('the Token reaches the instance and the launch template metadata options', () => {
+    // GIVEN a hop limit from a parameter
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    const hop = new CfnParameter(stack, 'HopLimit', { type: 'Number' });
+    // WHEN
+    const node = new HardenedNode(stack, 'Node', { vpc, httpPutResponseHopLimit: hop.valueAsNumber });
+    node.createInstance(stack, 'Instance');
+    node.createLaunchTemplate(stack, 'Template');
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: { Ref: 'HopLimit' } },
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpTokens: 'required', HttpPutResponseHopLimit: { Ref: 'HopLimit' } }) }),
+    });
   });
 });

@@ -120,7 +120,18 @@ function defaultDeps() {
 function loadConfig(deps) {
   if (deps.config) return deps.config;
   if (!process.env.CONFIG) throw new Error('CONFIG environment variable is missing');
-  return JSON.parse(process.env.CONFIG);
+  return normalizeConfig(JSON.parse(process.env.CONFIG));
+}
+
+/** Probe timings given at deploy in seconds (`timeoutSeconds`, `intervalSeconds`) become the `...Ms` fields. */
+function normalizeConfig(cfg) {
+  const check = cfg.healthCheck;
+  if (!check) return cfg;
+  const ms = (name) => (check[`${name}Ms`] !== undefined ? Number(check[`${name}Ms`]) : Number(check[`${name}Seconds`]) * 1000);
+  return {
+    ...cfg,
+    healthCheck: { ...check, port: Number(check.port), attempts: Number(check.attempts), timeoutMs: ms('timeout'), intervalMs: ms('interval') },
+  };
 }
 
 /** What the function sees of one node. */
@@ -377,4 +388,4 @@ function createHandler(overrides = {}) {
   };
 }
 
-module.exports = { handler: createHandler(), createHandler, decide, isRetryable };
+module.exports = { handler: createHandler(), createHandler, decide, isRetryable, normalizeConfig };
