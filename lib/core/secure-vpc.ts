@@ -1,10 +1,10 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { keyOrCreate } from './encryption';
+import { allowCloudWatchLogs, keyOrCreate } from './encryption';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { checkRange } from './validation';
 
@@ -75,13 +75,7 @@ export class SecureVpc extends Construct {
     });
 
     const key = keyOrCreate(this, 'FlowLogKey', props.flowLogKey, { description: `Flow logs of ${this.node.path}` });
-    // CloudWatch Logs encrypts with the key only when the key policy trusts the regional logs
-    // service principal (CloudWatch Logs User Guide, "Encrypt log data using AWS KMS").
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'], // in a key policy, '*' means this key
-    }));
+    allowCloudWatchLogs(key);
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: key,
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,

@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { createHash } from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeWildcardResources } from '../core/acknowledgements';
-import { keyOrCreate } from '../core/encryption';
+import { allowCloudWatchLogs, keyOrCreate } from '../core/encryption';
 import { HardenedNode } from '../core/hardened-node';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { createSecureTopic } from '../core/notifications';
@@ -525,18 +525,10 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
 
   /** Key policy: CloudWatch Logs for the two log groups, the Image Builder service-linked role for SNS. */
   private allowLogsAndNotifications(logGroupNames: string[]): void {
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+    allowCloudWatchLogs(this.encryptionKey, {
       sid: 'CloudWatchLogsOfImageBuilder',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'], // in a key policy, '*' means this key
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': logGroupNames.map(
-            (g) => `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${g}`),
-        },
-      },
-    }));
+      logGroupArns: logGroupNames.map((g) => `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${g}`),
+    });
     // EventBridge rules (onBuildSucceeded/onBuildFailed) may target the topic.
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'EventBridgeNotifications',
