@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { keyOrCreate } from '../core/encryption';
+import { allowCloudWatchLogs, keyOrCreate } from '../core/encryption';
 import { HardenedNode, HardenedNodeOptions } from '../core/hardened-node';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { createSecureTopic } from '../core/notifications';
@@ -251,10 +251,12 @@ export class ElasticIpFailover extends Construct {
     // Encryption and notification.
     const key = keyOrCreate(this, 'Key', props.encryptionKey, { description: `Failover function logs, DLQ and topic of ${this.node.path}` });
     if (!props.encryptionKey) {
+      allowCloudWatchLogs(key, { sid: 'AllowLogs' });
+      // Alarm actions publish to the encrypted topic.
       key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowLogsAndAlarms',
-        principals: [new iam.ServicePrincipal('logs.amazonaws.com'), new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        sid: 'AllowAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'], // in a key policy, '*' means this key
       }));
     }

@@ -165,6 +165,23 @@ describe('ElasticIpFailover with no props', () => {
   });
 });
 
+describe('ElasticIpFailover key', () => {
+  test('trusts the regional CloudWatch Logs principal for the log group and lets alarms publish to the topic', () => {
+    // GIVEN / WHEN
+    const stack = testStack();
+    new ElasticIpFailover(stack, 'Web');
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowLogs', Principal: { Service: 'logs.us-east-1.amazonaws.com' } }),
+          Match.objectLike({ Sid: 'AllowAlarms', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
+    });
+  });
+});
+
 describe('ElasticIpFailover overrides', () => {
   test('timing, fail-back and an HTTP probe change the schedule, alarms, function config, ingress and detection times', () => {
     // GIVEN
