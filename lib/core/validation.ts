@@ -98,6 +98,14 @@ export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** AMI id: `ami-` followed by 8 or 17 hex digits. */
 export const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
+/** Availability Zone name, for example `us-east-1a`. */
+export const AVAILABILITY_ZONE = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
+
+/** Checks an Availability Zone name. */
+export function checkAvailabilityZone(scope: IConstruct, property: string, value: string | undefined, fix?: string): void {
+  checkPattern(scope, property, value, AVAILABILITY_ZONE, 'an Availability Zone name such as us-east-1a', fix);
+}
+
 /** Checks an AWS account id. */
 export function checkAccountId(scope: IConstruct, property: string, value: string | undefined): void {
   checkPattern(scope, property, value, ACCOUNT_ID, 'a 12-digit AWS account id', 'Account ids are 12 digits, keep leading zeros and quote them as strings.');

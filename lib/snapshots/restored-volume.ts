@@ -2,7 +2,7 @@ import { RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { checkPattern, invalid, isKnown } from '../core/validation';
+import { checkAvailabilityZone, checkPattern, invalid, isKnown } from '../core/validation';
 import { SnapshotPolicy } from './policy';
 
 /** Volume types that require IOPS. */
@@ -81,8 +81,7 @@ export class RestoredVolume extends ec2.Volume {
     });
     checkPattern(this, 'snapshotId', props.snapshotId, /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/,
       "'snap-' followed by 8 or 17 lowercase hex digits", 'Copy the id from `aws ec2 describe-snapshots`; snapshot ids are region-specific.');
-    checkPattern(this, 'availabilityZone', props.availabilityZone, /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/,
-      'an Availability Zone name such as us-east-1a', 'The volume can only attach to instances in this AZ.');
+    checkAvailabilityZone(this, 'availabilityZone', props.availabilityZone, 'The volume can only attach to instances in this AZ.');
     const cfn = this.node.defaultChild as ec2.CfnVolume;
     if (props.size?.isUnresolved()) cfn.size = props.size.toGibibytes();
     if (props.iops !== undefined && !isKnown(props.iops)) cfn.iops = props.iops;

@@ -3,7 +3,7 @@ import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import {
-  checkAccountId, checkCount, checkLength, checkOneOf, checkPattern, checkRange, checkRegion, invalid, isKnown,
+  checkAccountId, checkAvailabilityZone, checkCount, checkLength, checkOneOf, checkPattern, checkRange, checkRegion, invalid, isKnown,
 } from '../core/validation';
 import { checkDlmCron } from './cron';
 import { SnapshotRetention } from './retention';
@@ -169,7 +169,6 @@ export interface ScheduleContext {
 const INTERVALS = [1, 2, 3, 4, 6, 8, 12, 24];
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const NAME = /^[0-9A-Za-z _-]+$/;
-const AZ = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 const VARIABLE_VALUES = ['$(instance-id)', '$(timestamp)'];
 /**
  * A number as text. A deploy-time number (a Token) becomes a string Token, so checks see it as
@@ -383,7 +382,7 @@ export class SnapshotSchedule {
     checkCount(scope, `${p}.availabilityZones`, fsr.availabilityZones, 1, 10, 'DLM enables fast snapshot restore in 1 to 10 AZs.');
     const seen = new Set<string>();
     fsr.availabilityZones.forEach((az, i) => {
-      checkPattern(scope, `${p}.availabilityZones[${i}]`, az, AZ, 'an Availability Zone name such as us-east-1a');
+      checkAvailabilityZone(scope, `${p}.availabilityZones[${i}]`, az);
       if (isKnown(az) && isKnown(ctx.sourceRegion) && !az.startsWith(ctx.sourceRegion)) {
         invalid(scope, `${p}.availabilityZones[${i}]`, az, `an Availability Zone of ${ctx.sourceRegion}`);
       }

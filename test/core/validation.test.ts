@@ -1,6 +1,6 @@
 import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import {
-  checkAccountId, checkAmiId, checkCount, checkExclusive, checkLength, checkOneOf, checkRange, checkRegion,
+  checkAccountId, checkAmiId, checkAvailabilityZone, checkCount, checkExclusive, checkLength, checkOneOf, checkRange, checkRegion,
 } from '../../lib/core/validation';
 
 const scope = new Stack(undefined, 'S');
@@ -45,5 +45,14 @@ describe('validation helpers', () => {
     expect(() => checkOneOf(scope, 'interval', 5, [1, 2, 3, 4, 6, 8, 12, 24])).toThrow(/interval must be one of 1, 2, 3, 4, 6, 8, 12, 24, got 5/);
     expect(() => checkExclusive(scope, 'role', 1, 'instanceProfile', 2)).toThrow(/role and instanceProfile are mutually exclusive/);
     expect(() => checkExclusive(scope, 'role', 1, 'instanceProfile', undefined)).not.toThrow();
+  });
+});
+
+describe('availability zones', () => {
+  test.each(['us-east-1a', 'eu-central-2c', 'us-gov-west-1b'])('%s is accepted', (az) => {
+    expect(() => checkAvailabilityZone(scope, 'availabilityZone', az)).not.toThrow();
+  });
+  test.each(['us-east-1', 'use1-az1', 'US-EAST-1A'])('%s is rejected', (az) => {
+    expect(() => checkAvailabilityZone(scope, 'availabilityZone', az)).toThrow(/availabilityZone must be an Availability Zone name such as us-east-1a/);
   });
 });
