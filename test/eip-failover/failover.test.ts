@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
 import { EipFailoverStack } from '../../bin/stacks/eip-failover';
 import { testApp, testStack } from '../util';
+import { importedVpc } from './helpers';
 
 /** The statements of the failover function's customer-managed policy. */
 function statements(template: Template): Array<Record<string, unknown>> {
@@ -259,11 +260,7 @@ describe('ElasticIpFailover overrides', () => {
 
   test('addressRemovalPolicy DESTROY releases a new address on destroy', () => {
     const stack = testStack();
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a', 'us-east-1b'],
-      publicSubnetIds: ['subnet-11111111', 'subnet-22222222'], publicSubnetRouteTableIds: ['rtb-11111111', 'rtb-22222222'],
-      privateSubnetIds: ['subnet-33333333', 'subnet-44444444'], privateSubnetRouteTableIds: ['rtb-33333333', 'rtb-44444444'],
-    });
+    const vpc = importedVpc(stack);
     new ElasticIpFailover(stack, 'Web', { vpc, addressRemovalPolicy: RemovalPolicy.DESTROY });
     Template.fromStack(stack).hasResource('AWS::EC2::EIP', { DeletionPolicy: 'Delete' });
   });

@@ -9,19 +9,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
 import { testStack } from '../util';
+import { importedVpc } from './helpers';
 
 const { normalizeConfig } = require('../../lib/eip-failover/runtime/index.js');
-
-function importedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-12345678',
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: ['subnet-11111111', 'subnet-22222222'],
-    publicSubnetRouteTableIds: ['rtb-1', 'rtb-2'],
-    privateSubnetIds: ['subnet-33333333', 'subnet-44444444'],
-    privateSubnetRouteTableIds: ['rtb-3', 'rtb-4'],
-  });
-}
 
 const num = (stack: Stack, id: string): number => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
 const str = (stack: Stack, id: string): string => new CfnParameter(stack, id, { type: 'String' }).valueAsString;
