@@ -1,7 +1,8 @@
 /**
  * The library as a user gets it: compiled with jsii, packed with `npm pack`, installed into an
- * empty CDK app next to that app's own aws-cdk-lib and constructs (offline, from the npm cache
- * that `npm ci` filled), imported with plain `require`, and synthesized.
+ * empty CDK app next to that app's own aws-cdk-lib and constructs (from the npm cache
+ * that `npm ci` filled where it can: `--prefer-offline`, because `npm ci` caches tarballs but not
+ * the registry metadata that a plain `npm install` of a version range needs), imported with plain `require`, and synthesized.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -27,7 +28,7 @@ beforeAll(() => {
   consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
   fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   const peers = [`aws-cdk-lib@${pkg.devDependencies['aws-cdk-lib']}`, `constructs@${pkg.devDependencies.constructs}`];
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...peers], {
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...peers], {
     cwd: consumer, stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false' },
   });
   fs.copyFileSync(path.join(__dirname, 'consumer-app.js'), path.join(consumer, 'app.js'));
