@@ -53,17 +53,23 @@ describe('ElasticIpFailover with no props', () => {
     template.hasResourceProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
   });
 
-  test('runs the function on the newest Node.js runtime, one at a time, in private subnets, with a DLQ and an encrypted log group', () => {
+  test('runs the deciding function on the newest Node.js runtime, one at a time, outside the VPC (FailoverControlPath.PUBLIC_API), with a DLQ and an encrypted log group', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
+      Architectures: ['arm64'],
+      MemorySize: 128,
       ReservedConcurrentExecutions: 1,
-      Timeout: 60,
+      // the run budget: 12 calls x 2.5 s + 2 retries x 3.5 s + 1 s reserve
+      Timeout: 38,
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebDeadLetterQueue'), 'Arn'] } },
-      VpcConfig: { SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }], SecurityGroupIds: Match.anyValue() },
+      VpcConfig: Match.absent(),
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('WebLogGroup') } },
       Environment: { Variables: { CONFIG: Match.anyValue() } },
     });
+    // no NAT gateway, no endpoint: the path to the APIs is Lambda's own, in every zone
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 1209600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -143,25 +149,33 @@ describe('ElasticIpFailover with no props', () => {
     expect(resources).toMatch(/:elastic-ip\/",\{"Fn::GetAtt":\["Web[0-9A-F]{8}","AllocationId"\]/);
     expect(resources).toMatch(/:instance\/.*WebPrimary/);
     expect(resources).toMatch(/:instance\/.*WebStandby/);
+    // AssociateAddress by NetworkInterfaceId: the pair's interfaces, limited to the nodes' subnets
+    // (Service Authorization Reference for Amazon EC2: ec2:Subnet on network-interface)
+    const interfaces = all.find((s) => s.Sid === 'MoveAddressToPairInterfaces')!;
+    expect(interfaces.Action).toEqual('ec2:AssociateAddress');
+    expect(JSON.stringify(interfaces.Resource)).toMatch(/:network-interface\/\*"/);
+    expect(JSON.stringify(interfaces.Condition)).toMatch(/"ec2:Subnet":\[\{"Fn::Join".*subnet\/.*PublicSubnet1.*subnet\/.*PublicSubnet2/);
+    // the state tags the function writes, and not the pause tag, which only operators set
     const tags = all.find((s) => s.Sid === 'KeepStateInAddressTags')!;
-    expect(tags).toMatchObject({ Action: 'ec2:CreateTags', Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['eip-failover:*'] } } });
+    expect(tags).toMatchObject({ Action: 'ec2:CreateTags', Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': expect.arrayContaining(['eip-failover:intent', 'eip-failover:recorded']) } } });
+    expect(JSON.stringify(tags.Condition)).not.toMatch(/paused/);
     expect(JSON.stringify(tags.Resource)).toMatch(/:elastic-ip\//);
     expect(all.find((s) => s.Sid === 'ReadStatusCheckAlarms')!.Resource).toHaveLength(4);
     // `*` only on the read-only calls AWS cannot scope
     const star = all.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
-    expect(star.sort()).toEqual(['ec2:DescribeAddresses', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+    expect(star.sort()).toEqual(['ec2:DescribeAddresses', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstances']);
     // never disassociates (reassociation moves the address in one call) and no service wildcards
     const actions = all.flatMap((s) => [s.Action].flat()) as string[];
     expect(actions).not.toContain('ec2:DisassociateAddress');
     expect(actions.filter((a) => a.endsWith('*'))).toEqual([]);
   });
 
-  test('computes the worst-case detection per failure kind from the defaults', () => {
-    // state change: one 60 s reconcile interval; status check: 60 s until a failed check +
-    // 2 x 60 s periods + 60 s alarm evaluation + 60 s reconcile interval = 300 s
-    expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(60);
-    expect(failover.worstCaseDetection.statusCheckFailure!.toSeconds()).toEqual(300);
-    expect(failover.worstCaseDetection.applicationFailure).toBeUndefined();
+  test('models the worst-case recovery per failure class from the defaults (see recovery.test.ts)', () => {
+    // stopped: the 60 s schedule + the decision; impaired: 60 s + 2 x 60 s + 60 s + 60 s + the decision
+    expect(Math.ceil(failover.worstCaseRecovery.instanceStopped!.toSeconds({ integral: false }))).toEqual(66);
+    expect(Math.ceil(failover.worstCaseRecovery.instanceImpaired!.toSeconds({ integral: false }))).toEqual(306);
+    expect(failover.worstCaseRecovery.applicationFailure).toBeUndefined();
+    expect(failover.worstCaseRecovery.failBack).toBeUndefined();
     expect(failover.cooldown.toMinutes()).toEqual(5);
   });
 });
@@ -203,23 +217,28 @@ describe('ElasticIpFailover overrides', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'StatusCheckFailed_System', Period: 120, EvaluationPeriods: 3 });
     template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't3.micro', DisableApiTermination: false });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Timeout: 65, // 60 s for the API calls + 2 attempts x 2 s + 1 s pause
-      Environment: { Variables: { CONFIG: Match.anyValue() } },
-    });
+    // the fast probe loop runs until 2 s before the next scheduled run
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 298, Environment: { Variables: { CONFIG: Match.anyValue() } } });
     const fn = JSON.stringify(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }));
     expect(fn).toMatch(/\\"cooldownSeconds\\":600/);
     expect(fn).toMatch(/\\"failBack\\":true/);
-    expect(fn).toMatch(/\\"healthCheck\\":\{\\"protocol\\":\\"http\\",\\"port\\":8080,\\"path\\":\\"\/health\\",\\"timeoutMs\\":2000,\\"attempts\\":2,\\"intervalMs\\":1000\}/);
+    expect(fn).toMatch(/\\"healthCheck\\":\{\\"protocol\\":\\"http\\",\\"port\\":8080,\\"path\\":\\"\/health\\",\\"timeoutMs\\":2000,\\"attempts\\":2,\\"intervalMs\\":1000,\\"watchIntervalMs\\":5000\}/);
+    expect(fn).toMatch(/\\"probeFunction\\":\\"/);
+    // the probe function: in the private subnets of both zones, egress only to the nodes' probe port
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.probe', ReservedConcurrentExecutions: 2, Timeout: 7,
+      VpcConfig: { SubnetIds: [{ Ref: Match.stringLikeRegexp('Private.*Subnet1') }, { Ref: Match.stringLikeRegexp('Private.*Subnet2') }], SecurityGroupIds: Match.anyValue() },
+    });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebFunctionSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebProbeSecurityGroup'), 'GroupId'] },
     });
-    // 60 s + 3 x 120 s + 60 s + 300 s; 300 s + 2 x 2 s + 1 s
-    expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(300);
-    expect(failover.worstCaseDetection.statusCheckFailure!.toSeconds()).toEqual(780);
-    expect(failover.worstCaseDetection.applicationFailure!.toSeconds()).toEqual(305);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080 });
+    // the deciding function may invoke exactly that probe function
+    const invoke = statements(template).find((st) => st.Sid === 'ProbeFromInsideTheVpc')!;
+    expect(JSON.stringify(invoke.Resource)).toMatch(/WebProbeFunction/);
+    expect(failover.worstCaseRecovery.failBack).toBeDefined();
+    expect(failover.worstCaseRecovery.applicationFailure).toBeDefined();
   });
 
   test('your own instances, VPC, existing allocation, topic and key are used as given', () => {
@@ -282,6 +301,7 @@ describe('EipFailoverStack of the reference app', () => {
     Template.fromStack(golden).hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]),
     });
-    expect(golden.failover.worstCaseDetection.applicationFailure!.toSeconds()).toEqual(85);
+    // within 30 s with the default probe and its fast loop (recovery.test.ts checks the model on the virtual clock)
+    expect(golden.failover.worstCaseRecovery.applicationFailure!.toSeconds({ integral: false })).toBeLessThanOrEqual(30);
   });
 });

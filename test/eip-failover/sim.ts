@@ -47,12 +47,13 @@ export class VirtualClock {
   }
 
   /** Runs the clock until every promise settled (or, with `until`, up to that time). */
-  public async drive<T>(work: Promise<T>, until?: number): Promise<T> {
+  public async drive<T>(work: Promise<T>, until?: number, stop?: () => boolean): Promise<T> {
     let settled = false;
     work.then(() => { settled = true; }, () => { settled = true; });
     for (let step = 0; step < 1_000_000; step++) {
       await flush();
       if (settled && until === undefined) return work;
+      if (stop?.()) return work;
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.timers[0];
       if (!next || (until !== undefined && next.at > until)) {
@@ -104,6 +105,8 @@ export interface WorldOptions {
   readonly config?: Record<string, unknown>;
   /** Probe through a simulated probe function (the deciding function outside the VPC). */
   readonly remoteProbe?: boolean;
+  /** Virtual answer time of a healthy node. @default 20 ms */
+  readonly probeMs?: number;
 }
 
 export const HTTP_CHECK = { protocol: 'http', port: 80, path: '/', timeoutMs: 2000, attempts: 2, intervalMs: 1000 };
@@ -121,12 +124,14 @@ export class World {
   public readonly probes: Array<{ ip: string; at: number }> = [];
   private readonly faults: Array<{ op: string; fault: Fault }> = [];
   private readonly latency: number;
-  private readonly timeoutMs: number;
+  private readonly probeMs: number;
+  public timeoutMs: number;
   public readonly handler: Handler;
 
   constructor(options: WorldOptions = {}) {
     this.latency = options.latencyMs ?? 100;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.probeMs = options.probeMs ?? 20;
     const client = (service: string) => ({
       send: (command: { constructor: { name: string }; input: Record<string, unknown> }) =>
         this.api(`${service}:${command.constructor.name.replace(/Command$/, '')}`, command.input),
@@ -148,6 +153,7 @@ export class World {
       deps.invokeProbe = async (_name: string, payload: unknown) => {
         this.calls.push({ op: 'lambda:Invoke', input: payload as Record<string, unknown>, at: this.clock.now });
         await this.delay('lambda:Invoke');
+        if (this.takeFault('lambda:Invoke') === 'hang') return new Promise(() => undefined);
         return probeHandler(payload, { getRemainingTimeInMillis: () => 30_000 });
       };
     }
@@ -169,6 +175,18 @@ export class World {
   public start(event: unknown): Promise<Result> {
     const started = this.clock.now;
     return this.handler(event, { getRemainingTimeInMillis: () => Math.max(0, started + this.timeoutMs - this.clock.now) });
+  }
+
+  /** Scheduled invocations every `intervalMs` from `from` to `until`, as EventBridge would send them. */
+  public schedule(intervalMs: number, from: number, until: number): void {
+    for (let t = from; t <= until; t += intervalMs) {
+      this.clock.at(t, () => { this.start(scheduled(t)).catch(() => undefined); });
+    }
+  }
+
+  /** Runs the virtual clock up to a time. */
+  public runUntil(time: number, stop?: () => boolean): Promise<void> {
+    return this.clock.drive(Promise.resolve(), time, stop);
   }
 
   public callsOf(op: string): Call[] {
@@ -278,7 +296,7 @@ export class World {
       return false;
     }
     if (n.app === 'hang') return new Promise(() => undefined);
-    await this.clock.sleep(20);
+    await this.clock.sleep(this.probeMs);
     return true;
   }
 }

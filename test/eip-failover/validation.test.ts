@@ -134,22 +134,28 @@ describe('healthCheck', () => {
     else expect(run).toThrow(/healthCheck.port must be between 1 and 65535/);
   });
 
-  test.each([[99, false], [100, true], [30_000, true], [30_001, false]])('timeout %d ms accepted: %s', (ms, ok) => {
+  test.each([[99, false], [100, true], [10_000, true], [10_001, false]])('timeout %d ms accepted: %s', (ms, ok) => {
     const run = build({ healthCheck: ApplicationHealthCheck.http({ timeout: Duration.millis(ms) }) });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/healthCheck.timeout must be between 100 and 30000 ms/);
+    else expect(run).toThrow(/healthCheck.timeout must be between 100 and 10000 ms/);
   });
 
-  test.each([[0, false], [1, true], [10, true], [11, false]])('attempts %d accepted: %s', (attempts, ok) => {
+  test.each([[0, false], [1, true], [5, true], [6, false]])('attempts %d accepted: %s', (attempts, ok) => {
     const run = build({ healthCheck: ApplicationHealthCheck.http({ attempts }) });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/healthCheck.attempts must be between 1 and 10/);
+    else expect(run).toThrow(/healthCheck.attempts must be between 1 and 5/);
   });
 
-  test.each([[0, true], [30_000, true], [30_001, false]])('interval %d ms accepted: %s', (ms, ok) => {
+  test.each([[0, true], [10_000, true], [10_001, false]])('interval %d ms accepted: %s', (ms, ok) => {
     const run = build({ healthCheck: ApplicationHealthCheck.http({ interval: Duration.millis(ms) }) });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/healthCheck.interval must be between 0 and 30000 ms/);
+    else expect(run).toThrow(/healthCheck.interval must be between 0 and 10000 ms/);
+  });
+
+  test.each([[0, true], [999, false], [1000, true], [60_000, true], [60_001, false]])('watchInterval %d ms accepted: %s', (ms, ok) => {
+    const run = build({ healthCheck: ApplicationHealthCheck.http({ watchInterval: Duration.millis(ms) }) });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/healthCheck.watchInterval must be between 1000 and 60000 ms/);
   });
 
   test.each(['health', '/he alth', `/${'a'.repeat(1024)}`])('path %s is rejected', (p) => {
@@ -158,9 +164,10 @@ describe('healthCheck', () => {
 
   test('the largest probe still fits the function timeout (Lambda allows 900 s)', () => {
     const failover = build({
-      healthCheck: ApplicationHealthCheck.http({ attempts: 10, timeout: Duration.seconds(30), interval: Duration.seconds(30) }),
+      healthCheck: ApplicationHealthCheck.http({ attempts: 5, timeout: Duration.seconds(10), interval: Duration.seconds(10) }),
     })();
-    expect(failover.failoverFunction.timeout!.toSeconds()).toEqual(60 + 10 * 30 + 9 * 30);
+    // 12 API calls at the 2.5 s attempt timeout, two failing readings of 5 x 10 s + 4 x 10 s, two retries, 1 s reserve
+    expect(failover.failoverFunction.timeout!.toSeconds()).toEqual(30 + 2 * 90 + 7 + 1);
     expect(failover.failoverFunction.timeout!.toSeconds()).toBeLessThanOrEqual(900);
   });
 });
@@ -180,8 +187,8 @@ describe('values known only at deploy', () => {
       healthCheck: ApplicationHealthCheck.tcp({ port: port.valueAsNumber }),
     });
     expect(failover.allocationId).toEqual(allocation.valueAsString);
-    // and the detection time that depends on the deploy-time count is reported as unknown, not invented
-    expect(failover.worstCaseDetection.statusCheckFailure).toBeUndefined();
-    expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(60);
+    // and the recovery time that depends on the deploy-time count is reported as unknown, not invented
+    expect(failover.worstCaseRecovery.instanceImpaired).toBeUndefined();
+    expect(failover.worstCaseRecovery.applicationFailure).toBeDefined();
   });
 });

@@ -628,21 +628,29 @@ function emitMetrics(ctx, values) {
 }
 
 /**
- * The fast probe loop of a scheduled run: probes the holder every `watchInterval` until the run's
- * deadline leaves no room for one more reading and one full decision, and reconciles as soon as
- * the holder fails a reading.
+ * The fast probe loop of a scheduled run: every `watchInterval` it probes the holder and reads the
+ * holder's alarms, until the run's deadline leaves no room for one more reading. When the holder
+ * fails and at least `decisionBudgetMs` remain, it decides at once; otherwise the next scheduled
+ * run (which starts by reading and probing) does. A decision that does not move ends the loop.
  */
 async function watch(ctx, result) {
   const { cfg, deps } = ctx;
   const check = cfg.healthCheck;
-  const decisionMs = cfg.decisionBudgetMs || 20_000;
-  while (deps.now() + check.watchIntervalMs + readingMs(check) + decisionMs <= ctx.deadline) {
+  const reading = readingMs(check) + (cfg.probeFunction ? ctx.api.attemptTimeoutMs : 0);
+  const decisionMs = cfg.decisionBudgetMs !== undefined ? Number(cfg.decisionBudgetMs) : 3000;
+  while (deps.now() + check.watchIntervalMs + reading <= ctx.deadline) {
     await deps.sleep(check.watchIntervalMs);
     const holder = ctx.holder;
     if (!holder || !holder.privateIp) continue;
-    const healthy = (await probeNodes(ctx, [{ id: holder.id, ip: holder.privateIp }]))[holder.id];
-    if (healthy !== false) continue;
-    result = await reconcile(ctx, { watch: true }, { [holder.id]: false }, deps.now());
+    const [probed, inAlarm] = await Promise.all([
+      probeNodes(ctx, [{ id: holder.id, ip: holder.privateIp }]),
+      readAlarms(ctx, [holder.role]).catch(() => new Set()),
+    ]);
+    const failed = probed[holder.id] === false || inAlarm.size > 0;
+    if (!failed) continue;
+    if (ctx.deadline - deps.now() < decisionMs) break;
+    result = await reconcile(ctx, { watch: true }, probed[holder.id] === false ? { [holder.id]: false } : {}, deps.now());
+    if (result.action !== 'moved') break;
   }
   return result;
 }
