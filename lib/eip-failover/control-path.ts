@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../core/validation';
+import { DecisionStatements, StatementSpec } from './function-policy';
 import { FailoverControlPath } from './props';
 
 /** The Availability Zones of a subnet selection, as comparable strings (AZs of env-agnostic VPCs are Tokens). */
@@ -47,14 +48,14 @@ export function checkControlPath(scope: IConstruct, vpc: ec2.IVpc, path: Failove
 
 /** The interface endpoints of FailoverControlPath.INTERFACE_ENDPOINTS, each admitting only the function's role. */
 export function createEndpoints(scope: Construct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection, functionGroup: ec2.ISecurityGroup,
-  role: iam.IRole, statements: { ec2: iam.PolicyStatement[]; cloudwatch: iam.PolicyStatement[]; sns: iam.PolicyStatement[] }): ec2.InterfaceVpcEndpoint[] {
+  role: iam.IRole, statements: DecisionStatements): ec2.InterfaceVpcEndpoint[] {
   const group = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
     vpc,
     description: `API endpoints of the failover function of ${scope.node.path}: HTTPS from the function only`,
     allowAllOutbound: false,
   });
   group.addIngressRule(functionGroup, ec2.Port.tcp(443), 'HTTPS from the failover function');
-  const services: Array<[string, ec2.InterfaceVpcEndpointAwsService, iam.PolicyStatement[]]> = [
+  const services: Array<[string, ec2.InterfaceVpcEndpointAwsService, StatementSpec[]]> = [
     ['Ec2Endpoint', ec2.InterfaceVpcEndpointAwsService.EC2, statements.ec2],
     ['MonitoringEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING, statements.cloudwatch],
     ['SnsEndpoint', ec2.InterfaceVpcEndpointAwsService.SNS, statements.sns],
@@ -63,11 +64,7 @@ export function createEndpoints(scope: Construct, vpc: ec2.IVpc, subnets: ec2.Su
     const endpoint = new ec2.InterfaceVpcEndpoint(scope, id, { vpc, service, subnets, securityGroups: [group], privateDnsEnabled: true, open: false });
     // Endpoint policies: the role, and only what it needs (VPC User Guide, "Control access to VPC endpoints using endpoint policies").
     for (const s of allowed) {
-      const json = s.toStatementJson();
-      endpoint.addToPolicy(new iam.PolicyStatement({
-        sid: json.Sid, principals: [new iam.ArnPrincipal(role.roleArn)], actions: [json.Action].flat(), resources: [json.Resource].flat(),
-        conditions: json.Condition,
-      }));
+      endpoint.addToPolicy(new iam.PolicyStatement({ ...s, principals: [new iam.ArnPrincipal(role.roleArn)] }));
     }
     return endpoint;
   });

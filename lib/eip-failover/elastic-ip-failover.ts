@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnCondition, Duration, Fn, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Fn, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LAMBDA_IN_VPC_RULES, acknowledgeRules } from '../core/compliance-ids';
 import { allowCloudWatchLogs, keyOrCreate } from '../core/encryption';
 import { HardenedNode } from '../core/hardened-node';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
@@ -27,8 +28,6 @@ import { ApplicationHealthCheck } from './health-check';
 import { ElasticIpFailoverProps, FailoverControlPath } from './props';
 import { DEFAULTS, validateElasticIpFailoverProps, validatePair } from './validation';
 
-/** cdk-nag's "function in a VPC" rules, acknowledged for FailoverControlPath.PUBLIC_API. */
-const LAMBDA_INSIDE_VPC = ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'];
 const STATE_CHANGES = ['stopping', 'stopped', 'shutting-down', 'terminated'];
 const RUNTIME_DIR = path.join(__dirname, 'runtime');
 
@@ -230,13 +229,11 @@ export class ElasticIpFailover extends Construct {
       ? createEndpoints(this, this.vpc, subnetSelection, functionSecurityGroup!, this.functionRole, decisionStatements(decisionScope))
       : [];
     if (!decidesInVpc) {
-      Validations.of(this.failoverFunction).acknowledge(...LAMBDA_INSIDE_VPC.map((findingId) => ({
-        id: findingId,
-        reason: 'FailoverControlPath.PUBLIC_API on purpose: the deciding function calls only regional AWS APIs (EC2, CloudWatch, SNS, '
-          + 'Lambda), which need no VPC path, so losing any Availability Zone cannot cut it off, with no NAT gateway or endpoint '
-          + 'to pay for. It opens no port and reaches the nodes only through the probe function inside the VPC. '
-          + 'FailoverControlPath.INTERFACE_ENDPOINTS runs it in the VPC instead.',
-      })));
+      acknowledgeRules(this.failoverFunction, LAMBDA_IN_VPC_RULES,
+        'FailoverControlPath.PUBLIC_API on purpose: the deciding function calls only regional AWS APIs (EC2, CloudWatch, SNS, '
+        + 'Lambda), which need no VPC path, so losing any Availability Zone cannot cut it off, with no NAT gateway or endpoint '
+        + 'to pay for. It opens no port and reaches the nodes only through the probe function inside the VPC. '
+        + 'FailoverControlPath.INTERFACE_ENDPOINTS runs it in the VPC instead.');
     }
 
     this.createTriggers(reconcileInterval);

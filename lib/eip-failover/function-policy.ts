@@ -1,10 +1,10 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { allow } from '../core/iam';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 
 /**
@@ -31,6 +31,21 @@ export interface DecisionScope {
   readonly probeFunction?: lambda.IFunction;
 }
 
+/** One hand-written statement, as `allow()` takes it. */
+export interface StatementSpec {
+  readonly sid: string;
+  readonly actions: string[];
+  readonly resources: string[];
+  readonly conditions?: { [operator: string]: unknown };
+}
+
+/** The deciding function's statements per API, also the policies of the endpoints it may use. */
+export interface DecisionStatements {
+  readonly ec2: StatementSpec[];
+  readonly cloudwatch: StatementSpec[];
+  readonly sns: StatementSpec[];
+}
+
 const arn = (resource: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
 
 /**
@@ -41,15 +56,11 @@ const arn = (resource: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.
  * condition keys for Amazon EC2": AssociateAddress on elastic-ip, instance and network-interface;
  * ec2:Subnet and ec2:Vpc on network-interface).
  */
-export function decisionStatements(scope: DecisionScope): { ec2: iam.PolicyStatement[]; cloudwatch: iam.PolicyStatement[]; sns: iam.PolicyStatement[] } {
+export function decisionStatements(scope: DecisionScope): DecisionStatements {
   const addressArn = arn(`elastic-ip/${scope.allocationId}`);
-  const interfaces = scope.interfaceIds.length > 0
-    ? new iam.PolicyStatement({
-      sid: 'MoveAddressToPairInterfaces',
-      actions: ['ec2:AssociateAddress'],
-      resources: scope.interfaceIds.map((id) => arn(`network-interface/${id}`)),
-    })
-    : new iam.PolicyStatement({
+  const interfaces: StatementSpec = scope.interfaceIds.length > 0
+    ? { sid: 'MoveAddressToPairInterfaces', actions: ['ec2:AssociateAddress'], resources: scope.interfaceIds.map((id) => arn(`network-interface/${id}`)) }
+    : {
       sid: 'MoveAddressToPairInterfaces',
       actions: ['ec2:AssociateAddress'],
       // The primary interfaces are created with the instances: their ids do not exist at synth.
@@ -57,64 +68,39 @@ export function decisionStatements(scope: DecisionScope): { ec2: iam.PolicyState
       conditions: scope.subnetIds.length > 0
         ? { StringEquals: { 'ec2:Subnet': scope.subnetIds.map((id) => arn(`subnet/${id}`)) } }
         : { StringEquals: { 'ec2:Vpc': arn(`vpc/${scope.vpcId}`) } },
-    });
+    };
   return {
     ec2: [
-      new iam.PolicyStatement({
-        sid: 'ReadPairState',
-        actions: ['ec2:DescribeAddresses', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'MoveAddressWithinPair',
-        actions: ['ec2:AssociateAddress'],
-        resources: [addressArn, ...scope.instanceIds.map((id) => arn(`instance/${id}`))],
-      }),
+      { sid: 'ReadPairState', actions: ['ec2:DescribeAddresses', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'], resources: ['*'] },
+      { sid: 'MoveAddressWithinPair', actions: ['ec2:AssociateAddress'], resources: [addressArn, ...scope.instanceIds.map((id) => arn(`instance/${id}`))] },
       interfaces,
-      new iam.PolicyStatement({
-        sid: 'KeepStateInAddressTags',
-        actions: ['ec2:CreateTags'],
-        resources: [addressArn],
+      {
+        sid: 'KeepStateInAddressTags', actions: ['ec2:CreateTags'], resources: [addressArn],
         conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': STATE_TAG_KEYS } },
-      }),
+      },
     ],
-    cloudwatch: [new iam.PolicyStatement({ sid: 'ReadStatusCheckAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: scope.alarmArns })],
-    sns: [new iam.PolicyStatement({ sid: 'Notify', actions: ['sns:Publish'], resources: [scope.topic.topicArn] })],
+    cloudwatch: [{ sid: 'ReadStatusCheckAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: scope.alarmArns }],
+    sns: [{ sid: 'Notify', actions: ['sns:Publish'], resources: [scope.topic.topicArn] }],
   };
 }
 
 /** Grants the deciding function its statements, the key, the probe function and its log group. */
 export function grantDecision(role: ManagedPolicyRole, scope: DecisionScope, logGroup: logs.ILogGroup): void {
   const statements = decisionStatements(scope);
-  for (const s of [...statements.ec2, ...statements.cloudwatch, ...statements.sns]) role.addToPrincipalPolicy(s);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'UseKeyForTopicAndQueue', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [scope.key.keyArn],
-  }));
-  if (scope.probeFunction) {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ProbeFromInsideTheVpc', actions: ['lambda:InvokeFunction'], resources: [scope.probeFunction.functionArn],
-    }));
-  }
+  for (const s of [...statements.ec2, ...statements.cloudwatch, ...statements.sns]) allow(role, s.sid, s.actions, s.resources, s.conditions);
+  allow(role, 'UseKeyForTopicAndQueue', ['kms:GenerateDataKey', 'kms:Decrypt'], [scope.key.keyArn]);
+  if (scope.probeFunction) allow(role, 'ProbeFromInsideTheVpc', ['lambda:InvokeFunction'], [scope.probeFunction.functionArn]);
   logGroup.grantWrite(role);
 }
 
 /** What Lambda needs to attach a function to the VPC (AWSLambdaVPCAccessExecutionRole, scoped). */
 export function grantVpcAttachment(role: ManagedPolicyRole, subnetIds: string[], securityGroup: ec2.ISecurityGroup): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'AttachToVpc',
-    actions: ['ec2:CreateNetworkInterface'],
-    resources: [arn('network-interface/*'), ...subnetIds.map((id) => arn(`subnet/${id}`)), arn(`security-group/${securityGroup.securityGroupId}`)],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ManageVpcInterfaces',
-    actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-    resources: [arn('network-interface/*')],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'DescribeVpcInterfaces', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'],
-  }));
+  allow(role, 'AttachToVpc', ['ec2:CreateNetworkInterface'],
+    [arn('network-interface/*'), ...subnetIds.map((id) => arn(`subnet/${id}`)), arn(`security-group/${securityGroup.securityGroupId}`)]);
+  allow(role, 'ManageVpcInterfaces', ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    [arn('network-interface/*')]);
+  allow(role, 'DescribeVpcInterfaces', ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['*']);
 }
-
 /** The acknowledgements of a function's policy, on the customer-managed policy that holds the statements. */
 export function acknowledgePolicy(role: ManagedPolicyRole, inVpc: boolean, decides: boolean): void {
   const acks = [{

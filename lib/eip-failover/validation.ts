@@ -1,7 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
-import { checkPattern, checkRange, invalid } from '../core/validation';
+import { checkDurationUnit, checkPattern, checkRange, invalid } from '../core/validation';
 import { ElasticIpFailoverProps, NODE_OPTION_KEYS } from './props';
 
 /** The defaults the construct and its checks share. */
@@ -125,14 +125,8 @@ function resolved(stack: Stack, value: string): string {
  */
 function checkWholeSeconds(scope: IConstruct, property: string, value: Duration, min: number, max: number, fix: string, multiple: number,
   tokenUnits: string[]): void {
-  if (value.isUnresolved()) {
-    if (!tokenUnits.includes(value.unitLabel())) {
-      invalid(scope, property, `Duration.${value.unitLabel()}(<token>)`,
-        `${tokenUnits.map((u) => `Duration.${u}(...)`).join(' or ')} when the amount is known only at deploy`,
-        'A deploy-time amount cannot be converted to another unit at synth.');
-    }
-    return;
-  }
+  checkDurationUnit(scope, property, value, tokenUnits);
+  if (value.isUnresolved()) return;
   const seconds = value.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds % multiple !== 0) {
     invalid(scope, property, `${seconds} s`, multiple === 60 ? 'a whole number of minutes' : 'a whole number of seconds', fix);

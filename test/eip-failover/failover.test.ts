@@ -5,8 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
 import { EipFailoverStack } from '../../bin/stacks/eip-failover';
-import { testApp, testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testApp, testStack } from '../util';
 
 /** The statements of the failover function's customer-managed policy. */
 function statements(template: Template): Array<Record<string, unknown>> {
@@ -279,7 +278,7 @@ describe('ElasticIpFailover overrides', () => {
 
   test('addressRemovalPolicy DESTROY releases a new address on destroy', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     new ElasticIpFailover(stack, 'Web', { vpc, addressRemovalPolicy: RemovalPolicy.DESTROY });
     Template.fromStack(stack).hasResource('AWS::EC2::EIP', { DeletionPolicy: 'Delete' });
   });

@@ -17,8 +17,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApplicationHealthCheck, ElasticIpFailover, FailoverControlPath } from '../../lib/eip-failover';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { acknowledgementsOf, importedVpc, testStack } from '../util';
 
 function instance(stack: Stack, id: string, vpc: ec2.IVpc, subnet?: ec2.ISubnet): ec2.Instance {
   return new ec2.Instance(stack, id, {
@@ -33,9 +32,9 @@ describe('the pair must be able to fail over', () => {
     const app = new App();
     const here = new Stack(app, 'Here', { env: { region: 'us-east-1', account: '123456789012' } });
     const there = new Stack(app, 'There', { env: { region: 'eu-west-1', account: '123456789012' } });
-    const vpc = importedVpc(here);
+    const vpc = importedVpc(here, { publicSubnets: true });
     const primary = instance(here, 'P', vpc);
-    const standby = instance(there, 'S', importedVpc(there));
+    const standby = instance(there, 'S', importedVpc(there, { publicSubnets: true }));
     // WHEN / THEN
     expect(() => new ElasticIpFailover(here, 'Web', { vpc, primary, standby }))
       .toThrow(/Here\/Web: standby must be an instance in the stack's region us-east-1, got 'There\/S \(region eu-west-1\)'. An Elastic IP moves only within its region/);
@@ -43,7 +42,7 @@ describe('the pair must be able to fail over', () => {
 
   test('a standby in another VPC is rejected', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const other = ec2.Vpc.fromVpcAttributes(stack, 'Other', {
       vpcId: 'vpc-87654321', availabilityZones: ['us-east-1a'], publicSubnetIds: ['subnet-99999999'], publicSubnetRouteTableIds: ['rtb-9'],
     });
@@ -56,7 +55,7 @@ describe('the pair must be able to fail over', () => {
   test('a primary with two network interfaces needs primaryNetworkInterfaceId; given, the address and IAM use that interface', () => {
     // GIVEN a primary launched with two interfaces
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const primary = instance(stack, 'P', vpc);
     primary.instance.networkInterfaces = [
       { deviceIndex: '0', networkInterfaceId: 'eni-0aaaaaaaaaaaaaaa0' }, { deviceIndex: '1', networkInterfaceId: 'eni-0aaaaaaaaaaaaaaa1' },
@@ -80,7 +79,7 @@ describe('the pair must be able to fail over', () => {
 
   test('an interface id is checked in the house format, and only with your own pair', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     expect(() => new ElasticIpFailover(stack, 'A', { vpc, primaryNetworkInterfaceId: 'eni-0aaaaaaaaaaaaaaa0' }))
       .toThrow(/primaryNetworkInterfaceId must be given only with your own primary and standby/);
     const primary = instance(stack, 'P', vpc);
@@ -91,7 +90,7 @@ describe('the pair must be able to fail over', () => {
 
   test('instanceProfile with your own pair is rejected, not silently ignored (the node-option list is exhaustive)', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     const instanceProfile = new iam.InstanceProfile(stack, 'Profile', { role });
     expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary: instance(stack, 'P', vpc), standby: instance(stack, 'S', vpc), instanceProfile }))
@@ -129,6 +128,15 @@ describe('the control path survives the loss of any one zone', () => {
     });
   });
 
+  test('only PUBLIC_API acknowledges the function-in-a-VPC rules, on the deciding function alone', () => {
+    const stack = testStack();
+    const outside = new ElasticIpFailover(stack, 'Out', { vpc: importedVpc(stack, { publicSubnets: true }) });
+    const inside = new ElasticIpFailover(stack, 'In', { vpc: importedVpc(stack, { id: 'Vpc2', publicSubnets: true }), controlPath: FailoverControlPath.VPC_ROUTES });
+    expect(Object.keys(acknowledgementsOf(outside.failoverFunction)).sort())
+      .toEqual(['Annotation::HIPAA.Security-LambdaInsideVPC', 'Annotation::NIST.800.53.R5-LambdaInsideVPC', 'Annotation::PCI.DSS.321-LambdaInsideVPC']);
+    expect(acknowledgementsOf(inside.failoverFunction)).toEqual({});
+  });
+
   test('VPC_ROUTES: the construct\'s own VPC gets one NAT gateway per zone', () => {
     const stack = testStack();
     new ElasticIpFailover(stack, 'Web', { controlPath: FailoverControlPath.VPC_ROUTES });
@@ -152,7 +160,7 @@ describe('the control path survives the loss of any one zone', () => {
 
   test('an imported VPC is not checked (documented instead)', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     expect(() => new ElasticIpFailover(stack, 'Web', {
       vpc, controlPath: FailoverControlPath.VPC_ROUTES, functionSubnets: { subnets: [vpc.privateSubnets[0]] },
     })).not.toThrow();

@@ -8,8 +8,7 @@ import { CfnParameter, Duration, Fn, Lazy, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 const { normalizeConfig } = require('../../lib/eip-failover/runtime/index.js');
 
@@ -22,7 +21,7 @@ describe('values known only at deploy', () => {
     const stack = testStack();
     // WHEN
     const failover = new ElasticIpFailover(stack, 'Web', {
-      vpc: importedVpc(stack),
+      vpc: importedVpc(stack, { publicSubnets: true }),
       allocationId: Fn.importValue('AllocationId'),
       cooldown: Duration.seconds(num(stack, 'Cooldown')),
       reconcileInterval: Duration.minutes(num(stack, 'Reconcile')),
@@ -111,11 +110,11 @@ describe('values known only at deploy', () => {
     for (const [props, message] of cases) {
       const stack = testStack();
       // WHEN / THEN
-      expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack), ...props })).toThrow(message);
+      expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, { publicSubnets: true }), ...props })).toThrow(message);
     }
     const stack = testStack();
     expect(() => new ElasticIpFailover(stack, 'Web', {
-      vpc: importedVpc(stack),
+      vpc: importedVpc(stack, { publicSubnets: true }),
       healthCheck: ApplicationHealthCheck.tcp({ port: 80, timeout: Duration.minutes(num(stack, 'Timeout')) }),
     })).toThrow(/healthCheck.timeout must be Duration.seconds\(...\) or Duration.millis\(...\)/);
   });
@@ -125,7 +124,7 @@ describe('values known only at deploy', () => {
     const stack = testStack();
     // WHEN / THEN
     expect(() => new ElasticIpFailover(stack, 'Web', {
-      vpc: importedVpc(stack),
+      vpc: importedVpc(stack, { publicSubnets: true }),
       healthCheck: ApplicationHealthCheck.tcp({ port: 80, attempts: num(stack, 'Attempts'), timeout: Duration.seconds(31) }),
     })).toThrow(/healthCheck.timeout must be between 100 and 10000 ms, got 31000/);
   });

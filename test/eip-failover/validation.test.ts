@@ -5,13 +5,12 @@
 import { CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ApplicationHealthCheck, ElasticIpFailover, ElasticIpFailoverProps } from '../../lib/eip-failover';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 function build(props: ElasticIpFailoverProps = {}): () => ElasticIpFailover {
   return () => {
     const stack = testStack();
-    return new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack), ...props });
+    return new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, { publicSubnets: true }), ...props });
   };
 }
 
@@ -26,7 +25,7 @@ describe('the pair', () => {
   test('primary without standby, and standby without primary, are rejected', () => {
     // GIVEN one instance only
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const one = instance(stack, 'One', vpc);
     // WHEN / THEN
     expect(() => new ElasticIpFailover(stack, 'A', { vpc, primary: one })).toThrow(/Test\/A: primary and standby must be given together, got only primary/);
@@ -35,7 +34,7 @@ describe('the pair', () => {
 
   test('the same instance as primary and standby is rejected', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const one = instance(stack, 'One', vpc);
     expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary: one, standby: one }))
       .toThrow(/Test\/Web: standby must be a different instance than primary, got 'Test\/One'/);
@@ -43,7 +42,7 @@ describe('the pair', () => {
 
   test('node settings together with your own instances are rejected instead of silently ignored', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const primary = instance(stack, 'P', vpc);
     const standby = instance(stack, 'S', vpc);
     expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary, standby, instanceType: new ec2.InstanceType('t3.large'), terminationProtection: false }))
@@ -52,7 +51,7 @@ describe('the pair', () => {
 
   test('a VPC without public subnets is rejected when the construct creates the nodes', () => {
     const stack = testStack();
-    expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, false) }))
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack) }))
       .toThrow(/Test\/Web: vpc must be a VPC with at least one public subnet.*internet gateway/);
   });
 });
@@ -181,7 +180,7 @@ describe('values known only at deploy', () => {
     const periods = new CfnParameter(stack, 'Periods', { type: 'Number' });
     // WHEN / THEN
     const failover = new ElasticIpFailover(stack, 'Web', {
-      vpc: importedVpc(stack),
+      vpc: importedVpc(stack, { publicSubnets: true }),
       allocationId: allocation.valueAsString,
       statusCheckEvaluationPeriods: periods.valueAsNumber,
       healthCheck: ApplicationHealthCheck.tcp({ port: port.valueAsNumber }),
