@@ -26,7 +26,7 @@ import {
 import { PAUSE_TAG, acknowledgePolicy, decisionStatements, grantDecision, grantVpcAttachment } from './function-policy';
 import { ApplicationHealthCheck } from './health-check';
 import { ElasticIpFailoverProps, FailoverControlPath } from './props';
-import { DEFAULTS, validateElasticIpFailoverProps, validatePair } from './validation';
+import { DEFAULTS, validateElasticIpFailoverProps, validateNodeImages, validatePair } from './validation';
 
 const STATE_CHANGES = ['stopping', 'stopped', 'shutting-down', 'terminated'];
 const RUNTIME_DIR = path.join(__dirname, 'runtime');
@@ -259,12 +259,18 @@ export class ElasticIpFailover extends Construct {
       invalid(this, 'vpc', `${this.vpc.node.path} (no public subnets)`, 'a VPC with at least one public subnet',
         'An Elastic IP only routes to a node in a subnet whose route table leads to an internet gateway.');
     }
+    validateNodeImages(this, props.machineImage, props.standbyMachineImage);
     const hardened = new HardenedNode(this, 'Nodes', { ...props, vpc: this.vpc });
     const place = (index: number) => publicSubnets[index % publicSubnets.length];
     const create = (id: string, index: number) => hardened.createInstance(this, id, {
       vpcSubnets: { subnets: [place(index)] }, disableApiTermination: props.terminationProtection ?? true,
     });
-    return { primary: create('Primary', 0), standby: create('Standby', 1), subnets: unique([place(0), place(1)]), hardened };
+    const primary = create('Primary', 0);
+    const standby = create('Standby', 1);
+    if (props.standbyMachineImage) {
+      (standby.node.defaultChild as ec2.CfnInstance).imageId = props.standbyMachineImage.getImage(standby).imageId;
+    }
+    return { primary, standby, subnets: unique([place(0), place(1)]), hardened };
   }
 
   /** The address and its first association (an association resource only; setting CfnEIP.instanceId as well fails with AlreadyExists). */

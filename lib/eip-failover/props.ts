@@ -39,6 +39,15 @@ export interface ElasticIpFailoverProps extends HardenedNodeOptions {
    */
   readonly addressRemovalPolicy?: RemovalPolicy;
   /**
+   * Image of the standby the construct creates, when it should differ from `machineImage`: roll a
+   * new image one node at a time (the standby first, then, after a failover, the primary). A single
+   * image resolved at each deploy (an SSM-typed parameter such as
+   * `ec2.MachineImage.latestAmazonLinux2023()` or a pipeline's `machineImage`) would replace both
+   * nodes in one deploy, and is refused for that reason.
+   * @default - `machineImage`
+   */
+  readonly standbyMachineImage?: ec2.IMachineImage;
+  /**
    * Termination protection of the nodes the construct creates. Turn it off (and deploy) before `cdk destroy`.
    * @default true
    */

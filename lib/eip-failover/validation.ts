@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { checkDurationUnit, checkPattern, checkRange, invalid } from '../core/validation';
@@ -29,7 +29,7 @@ export function validateElasticIpFailoverProps(scope: Construct, props: ElasticI
     invalid(scope, 'standby', props.standby!.node.path, 'a different instance than primary', 'Failover needs two nodes.');
   }
   if (props.primary) {
-    const nodeOnly = [...Object.keys(NODE_OPTION_KEYS), 'terminationProtection']
+    const nodeOnly = [...Object.keys(NODE_OPTION_KEYS), 'terminationProtection', 'standbyMachineImage']
       .filter((k) => (props as unknown as Record<string, unknown>)[k] !== undefined);
     if (nodeOnly.length > 0) {
       throw new Error(`${path}: ${nodeOnly.join(', ')} only apply to nodes the construct creates, got them with your own `
@@ -113,6 +113,32 @@ export function validatePair(scope: IConstruct, vpc: ec2.IVpc, props: ElasticIpF
         `an instance in a subnet of ${vpc.node.path}`, 'Both nodes must be in the VPC the construct watches (its probe and its checks run there).');
     }
   }
+}
+
+/**
+ * The nodes the construct creates must never both be replaced by one deploy. An image read from an
+ * SSM parameter at each deploy (a template parameter of type `AWS::SSM::Parameter::Value<...>`) is
+ * re-read on every stack update, so a new AMI behind it replaces both instances at once
+ * (CloudFormation User Guide, "Specify existing resources at runtime with CloudFormation-supplied
+ * parameter types": SSM parameter types are resolved on every stack update; AWS::EC2::Instance
+ * ImageId "Update requires: Replacement").
+ */
+export function validateNodeImages(scope: Construct, machineImage: ec2.IMachineImage | undefined, standbyImage: ec2.IMachineImage | undefined): void {
+  if (machineImage === undefined || standbyImage !== undefined) return;
+  if (!resolvedAtDeploy(scope, machineImage)) return;
+  invalid(scope, 'machineImage', 'an image read from an SSM parameter at each deploy, for both nodes',
+    'an image resolved once, at launch (the default), a literal AMI id, or a separate standbyMachineImage',
+    'A new AMI behind that parameter would replace the primary and the standby in the same deploy, leaving no node to fail over to. '
+    + 'Give standbyMachineImage and roll the nodes one at a time, or use an image resolved at launch.');
+}
+
+function resolvedAtDeploy(scope: Construct, image: ec2.IMachineImage): boolean {
+  const stack = Stack.of(scope);
+  const id = stack.resolve(image.getImage(scope).imageId) as unknown;
+  const ref = typeof id === 'object' && id !== null ? (id as { Ref?: unknown }).Ref : undefined;
+  if (typeof ref !== 'string') return false;
+  const parameter = stack.node.findAll().find((c): c is CfnParameter => c instanceof CfnParameter && stack.resolve(c.logicalId) === ref);
+  return parameter !== undefined && parameter.type.startsWith('AWS::SSM::Parameter::Value');
 }
 
 function resolved(stack: Stack, value: string): string {

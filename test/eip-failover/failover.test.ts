@@ -290,7 +290,7 @@ describe('EipFailoverStack of the reference app', () => {
     const app = testApp();
     const plain = new EipFailoverStack(app, 'Plain', { env: { region: 'us-east-1' } });
     const golden = new EipFailoverStack(app, 'Golden', {
-      env: { region: 'us-east-1' }, machineImage: ec2.MachineImage.fromSsmParameter('/imagebuilder/cat-photos-web/ami-id'),
+      env: { region: 'us-east-1' }, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
     });
     // WHEN
     const userData = (stack: EipFailoverStack) => JSON.stringify(Template.fromStack(stack).findResources('AWS::EC2::Instance'));
@@ -302,5 +302,44 @@ describe('EipFailoverStack of the reference app', () => {
     });
     // within 30 s with the default probe and its fast loop (recovery.test.ts checks the model on the virtual clock)
     expect(golden.failover.worstCaseRecovery.applicationFailure!.toSeconds({ integral: false })).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('never both nodes replaced in one deploy', () => {
+  // CloudFormation re-reads an SSM-typed parameter on every stack update (CloudFormation User Guide,
+  // "Specify existing resources at runtime with CloudFormation-supplied parameter types"), and a new
+  // ImageId replaces an AWS::EC2::Instance (its reference: "Update requires: Replacement").
+  test('one image read at each deploy for both created nodes is refused', () => {
+    const stack = testStack();
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, { publicSubnets: true }), machineImage: ec2.MachineImage.latestAmazonLinux2023() }))
+      .toThrow(/Test\/Web: machineImage must be an image resolved once, at launch \(the default\), a literal AMI id, or a separate standbyMachineImage/);
+  });
+
+  test('with standbyMachineImage the two nodes get their own images, so they roll one at a time', () => {
+    // GIVEN the golden AMI for the primary and the previous image for the standby
+    const stack = testStack();
+    new ElasticIpFailover(stack, 'Web', {
+      vpc: importedVpc(stack, { publicSubnets: true }),
+      machineImage: ec2.MachineImage.fromSsmParameter('/imagebuilder/web/ami-id'),
+      standbyMachineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    });
+    // WHEN
+    const instances = Template.fromStack(stack).findResources('AWS::EC2::Instance');
+    // THEN
+    const image = (id: string) => JSON.stringify(Object.entries(instances).find(([k]) => k.startsWith(id))![1].Properties.ImageId);
+    expect(image('WebPrimary')).toMatch(/SsmParameterValue/);
+    expect(image('WebStandby')).toMatch(/ami-0123456789abcdef0|AmiMap/);
+  });
+
+  test('standbyMachineImage with your own pair is refused (configure your instances directly)', () => {
+    const stack = testStack();
+    const vpc = importedVpc(stack, { publicSubnets: true });
+    const make = (id: string) => new ec2.Instance(stack, id, {
+      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    });
+    expect(() => new ElasticIpFailover(stack, 'Web', {
+      vpc, primary: make('P'), standby: make('S'), standbyMachineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    })).toThrow(/standbyMachineImage only apply to nodes the construct creates/);
   });
 });
