@@ -236,7 +236,10 @@ export class ElasticIpFailover extends Construct {
         + 'FailoverControlPath.INTERFACE_ENDPOINTS runs it in the VPC instead.');
     }
 
-    this.createTriggers(reconcileInterval);
+    // With the fast loop the function runs nearly all the time, so events would mostly be throttled
+    // and retried by Lambda for up to maxEventAge (then the DLQ); the loop reads what they report.
+    const watching = probe !== undefined && (probe.watchInterval.isUnresolved() || probe.watchInterval.toMilliseconds() !== 0);
+    this.createTriggers(reconcileInterval, !watching);
     const operator = createOperatorAlarms(this, ElasticIpFailover.METRIC_NAMESPACE, this.allocationId,
       [this.failoverFunction, ...(this.probeFunction ? [this.probeFunction] : [])], alarmAction);
     this.noHealthyNodeAlarm = operator.noHealthyNode;
@@ -337,9 +340,15 @@ export class ElasticIpFailover extends Construct {
     return fn;
   }
 
-  /** Triggers: state changes within seconds, alarm transitions, and the reconciliation schedule. */
-  private createTriggers(reconcileInterval: Duration): void {
+  /** Triggers: the reconciliation schedule and, without the fast loop, state changes and alarm transitions. */
+  private createTriggers(reconcileInterval: Duration, withEvents: boolean): void {
     const target = new targets.LambdaFunction(this.failoverFunction);
+    new events.Rule(this, 'ReconcileSchedule', {
+      description: `Periodic reconciliation of the Elastic IP of ${this.node.path}`,
+      schedule: rateSchedule(this, reconcileInterval),
+      targets: [target],
+    });
+    if (!withEvents) return;
     new events.Rule(this, 'StateChangeRule', {
       description: `Instance state changes of the pair of ${this.node.path}`,
       eventPattern: {
@@ -356,11 +365,6 @@ export class ElasticIpFailover extends Construct {
         detailType: ['CloudWatch Alarm State Change'],
         resources: this.statusCheckAlarms.map((a) => a.alarmArn),
       },
-      targets: [target],
-    });
-    new events.Rule(this, 'ReconcileSchedule', {
-      description: `Periodic reconciliation of the Elastic IP of ${this.node.path}`,
-      schedule: rateSchedule(this, reconcileInterval),
       targets: [target],
     });
   }

@@ -233,6 +233,10 @@ describe('ElasticIpFailover overrides', () => {
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebProbeSecurityGroup'), 'GroupId'] },
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080 });
+    // with the fast loop the schedule is the only trigger: the loop reads what the events would report,
+    // and events arriving while it runs would be throttled and retried for up to an hour
+    // (Lambda Developer Guide, asynchronous invocation: throttled events are retried up to the maximum event age)
+    template.resourceCountIs('AWS::Events::Rule', 1);
     // the deciding function may invoke exactly that probe function
     const invoke = statements(template).find((st) => st.Sid === 'ProbeFromInsideTheVpc')!;
     expect(JSON.stringify(invoke.Resource)).toMatch(/WebProbeFunction/);
