@@ -8,7 +8,10 @@ import * as http from 'http';
 import * as net from 'net';
 
 const probe: { probeOnce: (check: unknown, ip: string, timeoutMs: number) => Promise<boolean> } = require('../../lib/eip-failover/runtime/probe.js');
-const runtime: { createProbeHandler: (deps: Record<string, unknown>) => (event: unknown) => Promise<{ results: Record<string, boolean> }> } =
+const runtime: {
+  createProbeHandler: (deps: Record<string, unknown>) => (event: unknown) => Promise<{ results: Record<string, boolean> }>;
+  realDeps: () => unknown;
+} =
   require('../../lib/eip-failover/runtime/index.js');
 
 function listen(server: net.Server): Promise<number> {
@@ -75,3 +78,18 @@ describe('probe function handler', () => {
     expect(asked.sort()).toEqual(['10.0.0.10', '10.0.1.10']);
   });
 });
+
+describe('SDK clients of the deployed function', () => {
+  test('one SDK attempt each (the function retries itself), with connection and request timeouts on the HTTP handler', async () => {
+    // GIVEN the clients the handler builds for Lambda
+    const deps = runtime.realDeps() as { ec2: SdkClient; cloudwatch: SdkClient; sns: SdkClient };
+    for (const client of [deps.ec2, deps.cloudwatch, deps.sns]) {
+      // WHEN / THEN (@smithy/node-http-handler keeps its options in configProvider)
+      expect(await client.config.maxAttempts()).toBe(1);
+      const handler = client.config.requestHandler as unknown as { configProvider: Promise<{ connectionTimeout: number; requestTimeout: number }> };
+      expect(await handler.configProvider).toMatchObject({ connectionTimeout: 1000, requestTimeout: 2500 });
+    }
+  });
+});
+
+interface SdkClient { config: { maxAttempts: () => Promise<number>; requestHandler: unknown } }

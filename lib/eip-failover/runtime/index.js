@@ -389,6 +389,6 @@ function createProbeHandler(overrides = {}) {
 }
 
 module.exports = {
-  handler: createHandler(), probe: createProbeHandler(), createHandler, createProbeHandler,
+  handler: createHandler(), probe: createProbeHandler(), createHandler, createProbeHandler, realDeps,
   decide, isRetryable, normalizeConfig, readingMs, API_DEFAULTS, RESERVE_MS, TAG,
 };
