@@ -347,3 +347,14 @@ describe('never both nodes replaced in one deploy', () => {
     })).toThrow(/standbyMachineImage only apply to nodes the construct creates/);
   });
 });
+
+describe('the function writes only the tags its policy allows', () => {
+  test('the runtime\'s tag keys, less the pause tag, are exactly the keys CreateTags is allowed', () => {
+    // GIVEN the keys the handler writes (runtime/state.js TAG) and the ones the policy names
+    const { TAG } = require('../../lib/eip-failover/runtime/index.js') as { TAG: Record<string, string> };
+    const { PAUSE_TAG, STATE_TAG_KEYS } = require('../../lib/eip-failover/function-policy') as { PAUSE_TAG: string; STATE_TAG_KEYS: string[] };
+    // THEN
+    expect(Object.values(TAG).filter((k) => k !== PAUSE_TAG).sort()).toEqual([...STATE_TAG_KEYS].sort());
+    expect(ElasticIpFailover.PAUSE_TAG).toEqual(TAG.paused);
+  });
+});
