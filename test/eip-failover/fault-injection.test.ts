@@ -475,3 +475,20 @@ describe('basics kept from the first handler suite', () => {
     }
   });
 });
+
+describe('a run that finishes a dead run\'s move decides from the state it just wrote', () => {
+  test('the fail-back after a recovered move still waits for the cooldown and the readings', async () => {
+    // GIVEN a dead run moved the address from the primary to the standby a second ago and left only its intent;
+    // the primary is eligible again at once (fail-back on, one reading suffices)
+    const w = new World({ config: { failBack: true, failBackReadings: 1 } });
+    w.associate(STANDBY, ENI[STANDBY]);
+    w.address.tags['eip-failover:intent'] = `${T0 - 1000} failover ${PRIMARY} ${STANDBY} ${ENI[STANDBY]} ${new Date(T0 - 2000).toISOString()}`;
+    // WHEN the next run records the move
+    const result = await w.invoke(scheduled());
+    // THEN it does not fail back in the same run: the cooldown counts from the recovered move
+    expect(w.tag('recorded')).toBe(String(T0 - 1000));
+    expect(w.tag('last-from')).toBe(PRIMARY);
+    expect(result.action).toBe('defer');
+    expect(w.address.instanceId).toBe(STANDBY);
+  });
+});

@@ -145,14 +145,17 @@ async function writeTags(ctx, tags) {
 async function record(ctx, intent, address, metrics, late) {
   const { deps } = ctx;
   const now = deps.now();
-  await writeTags(ctx, {
+  const state = {
     [TAG.lastMove]: new Date(Math.min(Number(intent.id), now)).toISOString(),
     [TAG.lastTarget]: intent.to,
     [TAG.lastFrom]: intent.from || '-',
     [TAG.condition]: CONDITION_OK,
     [TAG.streak]: '0',
     [TAG.recorded]: intent.id,
-  });
+  };
+  await writeTags(ctx, state);
+  // The rest of this run decides from the state just written (a finished dead run's move starts the cooldown).
+  Object.assign(address.tags, state);
   metrics[intent.kind === 'failback' ? 'FailBacks' : 'Failovers'] = 1;
   if (!late && !Number.isNaN(intent.detectedAt)) metrics.FailoverLatency = Math.max(0, now - intent.detectedAt);
   await notify(ctx, `Elastic IP ${address.PublicIp || ctx.cfg.allocationId} moved to ${intent.to}`,
