@@ -224,7 +224,7 @@ export class ElasticIpFailover extends Construct {
     };
     grantDecision(this.functionRole, decisionScope, logGroup);
     if (decidesInVpc) grantVpcAttachment(this.functionRole, subnets.subnetIds, functionSecurityGroup!);
-    acknowledgePolicy(this.functionRole, decidesInVpc, true);
+    acknowledgePolicy(this.functionRole, decidesInVpc, true, decisionScope.interfaceIds.length === 0);
     this.endpoints = controlPath === FailoverControlPath.INTERFACE_ENDPOINTS
       ? createEndpoints(this, this.vpc, subnetSelection, functionSecurityGroup!, this.functionRole, decisionStatements(decisionScope))
       : [];

@@ -102,7 +102,7 @@ export function grantVpcAttachment(role: ManagedPolicyRole, subnetIds: string[],
   allow(role, 'DescribeVpcInterfaces', ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['*']);
 }
 /** The acknowledgements of a function's policy, on the customer-managed policy that holds the statements. */
-export function acknowledgePolicy(role: ManagedPolicyRole, inVpc: boolean, decides: boolean): void {
+export function acknowledgePolicy(role: ManagedPolicyRole, inVpc: boolean, decides: boolean, anyPairInterface = decides): void {
   const acks = [{
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: (decides ? 'ec2:DescribeAddresses, DescribeInstances and DescribeInstanceStatus' : '')
@@ -110,13 +110,13 @@ export function acknowledgePolicy(role: ManagedPolicyRole, inVpc: boolean, decid
       + ' support no resource-level permissions (Service Authorization Reference for Amazon EC2; Lambda VPC docs: '
       + 'DescribeNetworkInterfaces works only on "*"). They are read-only; every write is scoped.',
   }];
-  if (inVpc || decides) {
+  if (inVpc || anyPairInterface) {
     acks.push({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
       reason: [
         inVpc ? 'Lambda creates and deletes the Hyperplane interfaces of the function in its subnets with the execution role; '
           + 'their ids do not exist before deployment, and creation is limited to the function subnets and security group.' : '',
-        decides ? 'AssociateAddress on the pair\'s primary interfaces, created with the instances (ids unknown at synth), '
+        anyPairInterface ? 'AssociateAddress on the pair\'s primary interfaces, created with the instances (ids unknown at synth), '
           + 'is limited by condition to the pair\'s subnets (or VPC).' : '',
       ].filter(Boolean).join(' '),
     });

@@ -74,6 +74,8 @@ describe('the pair must be able to fail over', () => {
     expect(policy).toMatch(/network-interface\/eni-0aaaaaaaaaaaaaaa0/);
     expect(policy).toMatch(/network-interface\/eni-0bbbbbbbbbbbbbbb0/);
     expect(policy).not.toMatch(/network-interface\/\*/);
+    // and nothing is acknowledged for a wildcard the policy does not have
+    expect(Object.keys(acknowledgementsOf(failover.functionRole.permissionsPolicy!)).filter((id) => id.includes('network-interface'))).toEqual([]);
     expect(failover.primary).toBe(primary);
   });
 
