@@ -409,6 +409,14 @@ describe('concurrency and probes', () => {
     expect(w.probes.map((p) => p.ip)).toEqual(expect.arrayContaining([IPS[PRIMARY], IPS[STANDBY]]));
   });
 
+  test.each(['throttle', '5xx'] as const)('the probe function\'s invocation failing once with %s is repeated: the failover completes', async (fault) => {
+    const w = new World({ config: { healthCheck: HTTP_CHECK, probeFunction: 'probe' }, remoteProbe: true });
+    stopped(w, PRIMARY);
+    w.fail('lambda:Invoke', fault);
+    const result = await w.invoke(stateChange(PRIMARY, 'stopped'));
+    expect(result).toMatchObject({ action: 'moved', to: STANDBY });
+  });
+
   test('probe function unreachable: health unknown, the address stays and is never moved onto an unprobed node', async () => {
     const w = new World({ config: { healthCheck: HTTP_CHECK, probeFunction: 'probe' } });
     stopped(w, PRIMARY);

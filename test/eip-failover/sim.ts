@@ -153,7 +153,10 @@ export class World {
       deps.invokeProbe = async (_name: string, payload: unknown) => {
         this.calls.push({ op: 'lambda:Invoke', input: payload as Record<string, unknown>, at: this.clock.now });
         await this.delay('lambda:Invoke');
-        if (this.takeFault('lambda:Invoke') === 'hang') return new Promise(() => undefined);
+        const fault = this.takeFault('lambda:Invoke');
+        if (fault === 'hang') return new Promise(() => undefined);
+        if (fault === 'throttle') throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
+        if (fault === '5xx') throw Object.assign(new Error('internal'), { name: 'ServiceException', $metadata: { httpStatusCode: 500 } });
         return probeHandler(payload, { getRemainingTimeInMillis: () => 30_000 });
       };
     }

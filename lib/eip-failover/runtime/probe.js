@@ -2,7 +2,10 @@
 /** Application probes: a hard deadline per attempt, readings of several nodes, locally or through the probe function. */
 const http = require('http');
 const net = require('net');
-const { withDeadline } = require('./calls');
+const { isRetryable, withDeadline } = require('./calls');
+
+/** Invocations of the probe function per reading when it is throttled or fails fast. */
+const PROBE_INVOKE_ATTEMPTS = 3;
 
 /** One probe attempt against a private address, with a hard deadline (not an idle timeout). Never rejects. */
 function probeOnce(check, ip, timeoutMs) {
@@ -63,13 +66,21 @@ async function probeNodes(ctx, targets) {
     await Promise.all(targets.map(async (t) => { results[t.id] = await probeReading(ctx, check, t.ip); }));
     return results;
   }
-  const budget = Math.min(readingMs(check) + ctx.api.attemptTimeoutMs, ctx.deadline - deps.now());
-  try {
-    const answer = await withDeadline(deps, Math.max(0, budget), (signal) => deps.invokeProbe(cfg.probeFunction,
-      { check, targets, budgetMs: readingMs(check) }, signal), 'probe function');
-    for (const t of targets) results[t.id] = answer && answer.results ? answer.results[t.id] : undefined;
-  } catch (error) {
-    deps.log({ level: 'WARN', message: `probe function failed with ${error.name}: application health unknown` });
+  // A throttled or failed invocation is repeated (it did nothing); one that timed out is not: the
+  // next reading comes soon enough, and repeating it would double the wait.
+  for (let attempt = 1; attempt <= PROBE_INVOKE_ATTEMPTS; attempt++) {
+    const budget = Math.min(readingMs(check) + ctx.api.attemptTimeoutMs, ctx.deadline - deps.now());
+    try {
+      const answer = await withDeadline(deps, Math.max(0, budget), (signal) => deps.invokeProbe(cfg.probeFunction,
+        { check, targets, budgetMs: readingMs(check) }, signal), 'probe function');
+      for (const t of targets) results[t.id] = answer && answer.results ? answer.results[t.id] : undefined;
+      return results;
+    } catch (error) {
+      const again = attempt < PROBE_INVOKE_ATTEMPTS && error.name !== 'TimeoutError' && isRetryable(error);
+      deps.log({ level: 'WARN', message: `probe function failed with ${error.name}${again ? '; retried' : ': application health unknown'}` });
+      if (!again) return results;
+      await deps.sleep(ctx.api.baseDelayMs * 2 ** (attempt - 1));
+    }
   }
   return results;
 }
