@@ -61,8 +61,9 @@ export class SnapshotsStack extends Stack {
       targetTags: byTag('hourly', props.clusterVolumes),
       sourceEncryptionKeys: props.volumeKeys,
       schedules: [
-        SnapshotSchedule.every(1, { startTime: '00:00', retention: SnapshotRetention.days(2) }),
-        SnapshotSchedule.monthly({ hour: 4, retention: SnapshotRetention.count(1), archive: SnapshotRetention.count(12) }),
+        // Both schedules keep by count: DLM takes one retention kind per policy (48 hourly snapshots are two days).
+        SnapshotSchedule.every(1, { name: 'Hourly', startTime: '00:00', retention: SnapshotRetention.count(48) }),
+        SnapshotSchedule.monthly({ name: 'Monthly archive', hour: 4, retention: SnapshotRetention.count(1), archive: SnapshotRetention.count(12) }),
       ],
     });
   }

@@ -1,11 +1,15 @@
-export { SnapshotPolicy, SnapshotResourceType } from './policy';
-export type { SnapshotPolicyProps } from './policy';
-export { SnapshotSchedule, SnapshotWeekDay } from './schedule';
+export { SnapshotPolicy } from './policy';
+export type { ISnapshotPolicy } from './policy';
+export { SnapshotResourceType } from './policy-props';
+export type { SnapshotPolicyProps } from './policy-props';
+export { validateSnapshotPolicyProps } from './validate';
+export { SnapshotSchedule } from './schedule';
+export { SnapshotWeekDay } from './schedule-options';
 export type {
   SnapshotScheduleOptions, IntervalScheduleOptions, DailyScheduleOptions, WeeklyScheduleOptions, MonthlyScheduleOptions,
   SnapshotCopy, FastSnapshotRestore, SnapshotShare,
-} from './schedule';
-export { SnapshotRetention } from './retention';
+} from './schedule-options';
+export { SnapshotRetention, SnapshotRetentionKind } from './retention';
 export { SnapshotScripts } from './scripts';
 export type { SnapshotScriptOptions, FreezeFilesystemsOptions } from './scripts';
 export { RestoredVolume } from './restored-volume';
