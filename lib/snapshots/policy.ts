@@ -1,10 +1,11 @@
-import { Annotations, ArnFormat, CfnTag, IResource, Lazy, Names, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnTag, IResource, Lazy, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { BACKUP_PLAN_RULES, acknowledgeRules } from '../core/compliance-ids';
 import { invalid, isKnown } from '../core/validation';
 import { SnapshotPolicyProps, SnapshotResourceType } from './policy-props';
 import { ExecutionRoleKeys, createExecutionRole } from './role';
@@ -12,12 +13,6 @@ import { SnapshotSchedule } from './schedule';
 import { BoundScripts } from './scripts';
 import { resolveResourceType, validateSnapshotPolicyProps } from './validate';
 
-/** Ids of the cdk-nag rules that want EBS volumes in an AWS Backup plan. */
-const BACKUP_PLAN_RULES = [
-  'HIPAA.Security-EC2EBSInBackupPlan',
-  'NIST.800.53.R5-EC2EBSInBackupPlan',
-  'NIST.800.53.R4-EC2EBSInBackupPlan',
-];
 /** Target tag keys per stack, so that two policies never share one (each would snapshot the other's volumes). */
 const TAG_KEYS = new WeakMap<Stack, Map<string, string>>();
 
@@ -192,7 +187,7 @@ export class SnapshotPolicy extends SnapshotPolicyBase {
       const schedules = this.schedules.map((s) => s._describe()).join('; ');
       const reason = `Backed up by the Data Lifecycle Manager snapshot policy ${this.node.path} (${schedules}), which targets this `
         + `volume through its tag ${this.targetTagKey}=${this.targetTagValue}; the policy checks at synth that the tag is on the volume.`;
-      Validations.of(cfn).acknowledge(...BACKUP_PLAN_RULES.map((ruleId) => ({ id: ruleId, reason })));
+      acknowledgeRules(cfn, BACKUP_PLAN_RULES, reason);
     }
   }
 

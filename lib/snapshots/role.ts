@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { wildcardResourceFindingId } from '../core/acknowledgements';
+import { allow } from '../core/iam';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { isKnown } from '../core/validation';
 import { SnapshotResourceType } from './policy-props';
@@ -39,8 +40,8 @@ export function createExecutionRole(scope: Construct, spec: ExecutionRoleSpec): 
   const local = snapshots(stack.region);
   const everywhere = [local, ...copyRegions.map(snapshots)];
   const targets = spec.resourceType === SnapshotResourceType.VOLUME ? 'volume' : 'instance';
-  const add = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
+  const add = (sid: string, actions: string[], resources: string[], conditions?: { [operator: string]: unknown }) =>
+    allow(role, sid, actions, resources, conditions);
 
   add('DescribeResources', ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeSnapshots', 'ec2:DescribeAvailabilityZones',
     'ec2:DescribeSnapshotAttribute', 'ec2:DescribeFastSnapshotRestores', 'ec2:DescribeSnapshotTierStatus'], ['*']);

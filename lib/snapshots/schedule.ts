@@ -1,9 +1,9 @@
-import { CfnTag, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import {
-  checkAccountId, checkAvailabilityZone, checkCount, checkLength, checkOneOf, checkPattern, checkRange, checkRegion, invalid, isKnown,
+  checkAccountId, checkAvailabilityZone, checkCount, checkLength, checkOneOf, checkPattern, checkRange, checkRegion, checkTags, invalid, isKnown,
 } from '../core/validation';
 import { minSpanHours } from './calendar';
 import { checkDlmCron } from './cron';
@@ -179,8 +179,9 @@ export class SnapshotSchedule {
       : o.archive ? undefined : 'Retention 0 is allowed only with an archive rule (archive at once).';
     this.retention._check(scope, `${p}.retention`, min, why);
 
-    this.checkTags(scope, `${p}.tagsToAdd`, o.tagsToAdd);
-    this.checkTags(scope, `${p}.variableTags`, o.variableTags);
+    const fix = 'DLM adds at most 45 tags of each kind to a snapshot.';
+    checkTags(scope, `${p}.tagsToAdd`, o.tagsToAdd, 45, fix);
+    checkTags(scope, `${p}.variableTags`, o.variableTags, 45, fix);
     if (o.variableTags?.length && ctx.resourceType !== 'INSTANCE') {
       invalid(scope, `${p}.variableTags`, o.variableTags.map((t) => t.key).join(','), 'used on INSTANCE policies only',
         'DLM fills in variable tags from the instance; remove them or target instances.');
@@ -225,20 +226,6 @@ export class SnapshotSchedule {
       invalid(scope, `${p}.unshareAfter`, unshare.toString(), `shorter than the time snapshots are kept (${this.retention}${
         this.retention.isCount && kept !== undefined ? `, as little as ${Math.floor(kept / DAY_HOURS)} days` : ''})`,
       'DLM unshares snapshots before it deletes them: shorten unshareAfter or keep snapshots longer.');
-    }
-  }
-
-  private checkTags(scope: IConstruct, property: string, tags: CfnTag[] | undefined): void {
-    checkCount(scope, property, tags, 0, 45, 'DLM adds at most 45 tags of each kind to a snapshot.');
-    const seen = new Set<string>();
-    for (const tag of tags ?? []) {
-      checkLength(scope, `${property}[${tag.key}].key`, tag.key, 1, 128);
-      checkLength(scope, `${property}[${tag.key}].value`, tag.value, 0, 256);
-      if (isKnown(tag.key) && tag.key.toLowerCase().startsWith('aws:')) {
-        invalid(scope, `${property}[${tag.key}].key`, tag.key, "a key that does not start with 'aws:'", 'The aws: prefix is reserved for AWS.');
-      }
-      if (seen.has(tag.key)) invalid(scope, property, tag.key, 'unique tag keys');
-      seen.add(tag.key);
     }
   }
 

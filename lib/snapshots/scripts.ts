@@ -4,7 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { checkCount, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+import { checkCount, checkDurationUnit, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 
 /** The AWS-owned SSM document for SAP HANA (DLM API reference, Script ExecutionHandler). */
 const SAP_HANA_DOCUMENT = 'AWSSystemsManagerSAP-CreateDLMSnapshotForSAPHANA';
@@ -86,8 +86,6 @@ export class SnapshotScripts {
     const maxFreeze = options.maxFreeze ?? Duration.seconds(60);
     return new SnapshotScripts('FILE', options, FREEZE_SCRIPT, [
       `export FREEZE_MOUNT_POINTS='${mountPoints.join(' ')}'`,
-      // A deploy-time number must reach the script as a reference, not as its raw encoding.
-      `export MAX_FREEZE_SECONDS='${Tokenization.stringifyNumber(maxFreeze.toSeconds())}'`,
     ], mountPoints, maxFreeze);
   }
 
@@ -184,6 +182,9 @@ export class SnapshotScripts {
   /** Checks every DLM limit of the scripts. @internal */
   public _validate(scope: IConstruct, property: string): void {
     const o = this.options;
+    const why = 'DLM takes the script timeout in seconds.';
+    checkDurationUnit(scope, `${property}.timeout`, o.timeout, ['seconds'], why);
+    checkDurationUnit(scope, `${property}.maxFreeze`, this.maxFreeze, ['seconds'], 'The freeze script takes the safety thaw delay in seconds.');
     checkRange(scope, {
       property: `${property}.timeout`, value: o.timeout?.toSeconds(), min: 10, max: 120, unit: 'seconds',
       fix: 'DLM waits 10 to 120 seconds for each pre or post script.',
@@ -242,7 +243,9 @@ export class SnapshotScripts {
         precondition: { StringEquals: ['platformType', 'Linux'] },
         inputs: {
           // The parameters are restricted to fixed values and a UUID, so substituting them is safe.
-          runCommand: ['#!/bin/bash', "set -- '{{ command }}' '{{ executionId }}'", ...this.preamble, ...body],
+          // A deploy-time number must reach the script as a reference, not as its raw encoding.
+          runCommand: ['#!/bin/bash', "set -- '{{ command }}' '{{ executionId }}'", ...this.preamble,
+            ...(this.maxFreeze ? [`export MAX_FREEZE_SECONDS='${Tokenization.stringifyNumber(this.maxFreeze.toSeconds())}'`] : []), ...body],
         },
       }],
     };
