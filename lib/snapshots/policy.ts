@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BACKUP_PLAN_RULES, acknowledgeRules } from '../core/compliance-ids';
 import { invalid, isKnown } from '../core/validation';
 import { SnapshotPolicyProps, SnapshotResourceType } from './policy-props';
+import { SnapshotRetentionKind } from './retention';
 import { ExecutionRoleKeys, createExecutionRole } from './role';
 import { SnapshotSchedule } from './schedule';
 import { BoundScripts } from './scripts';
@@ -104,6 +105,11 @@ export class SnapshotPolicy extends SnapshotPolicyBase {
   public readonly enabled: boolean;
   /** The schedules. */
   public readonly schedules: SnapshotSchedule[];
+  /**
+   * Count or age, the one retention kind of every schedule. DLM cannot change it on an existing
+   * policy: a change needs a new policy (a new construct id), which orphans the snapshots taken so far.
+   */
+  public readonly retentionKind: SnapshotRetentionKind;
 
   private readonly props: SnapshotPolicyProps;
   private readonly protectedResources: ec2.CfnVolume[] = [];
@@ -118,6 +124,7 @@ export class SnapshotPolicy extends SnapshotPolicyBase {
     validateSnapshotPolicyProps(this, props);
     this.props = props;
     this.schedules = props.schedules;
+    this.retentionKind = props.schedules[0].retention.kind;
     this.enabled = props.enabled ?? true;
     this.resourceType = resolveResourceType(props);
     this.targetTagKey = props.targetTagKey ?? this.defaultTargetTagKey();
