@@ -1,8 +1,10 @@
-export { SnapshotPolicy } from './policy';
+export { SnapshotPolicy, SnapshotPolicyBase } from './policy';
 export type { ISnapshotPolicy } from './policy';
 export { SnapshotResourceType } from './policy-props';
 export type { SnapshotPolicyProps } from './policy-props';
 export { validateSnapshotPolicyProps } from './validate';
+export { DefaultSnapshotPolicy, validateDefaultSnapshotPolicyProps } from './default-policy';
+export type { DefaultSnapshotPolicyProps } from './default-policy';
 export { SnapshotSchedule } from './schedule';
 export { SnapshotWeekDay } from './schedule-options';
 export type {

@@ -37,7 +37,8 @@ export interface ISnapshotPolicy extends IResource {
   onPolicyError(id: string, options?: events.OnEventOptions): events.Rule;
 }
 
-abstract class SnapshotPolicyBase extends Resource implements ISnapshotPolicy {
+/** What created and imported policies share. */
+export abstract class SnapshotPolicyBase extends Resource implements ISnapshotPolicy {
   public abstract readonly policyId: string;
   public abstract readonly policyArn: string;
 
@@ -136,7 +137,7 @@ export class SnapshotPolicy extends SnapshotPolicyBase {
       resourceType: this.resourceType, schedules: this.schedules, targetTagKey: this.targetTagKey,
       targetTagValue: this.targetTagValue, targetTags: props.targetTags, scriptsDocumentArn: this.boundScripts?.documentArn,
     });
-    if (!props.role) this.keys = new ExecutionRoleKeys(this.role, this.schedules);
+    if (!props.role) this.keys = ExecutionRoleKeys.forSchedules(this.role, this.schedules);
     const resource = new dlm.CfnLifecyclePolicy(this, 'Resource', {
       description: props.description ?? `Snapshot policy ${this.node.path.replace(/[^0-9A-Za-z _-]/g, ' ')}`.slice(0, 500),
       executionRoleArn: this.role.roleArn,

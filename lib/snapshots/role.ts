@@ -99,9 +99,14 @@ export class ExecutionRoleKeys {
   private readonly granted: kms.IKey[] = [];
   private statements?: iam.PolicyStatement[];
 
-  constructor(private readonly role: iam.IRole, schedules: SnapshotSchedule[]) {
-    this.copies = schedules.some((s) => s._features().copyRegions.length > 0);
-    this.archives = schedules.some((s) => s._features().archive);
+  /** The keys a role needs for these schedules. */
+  public static forSchedules(role: iam.IRole, schedules: SnapshotSchedule[]): ExecutionRoleKeys {
+    return new ExecutionRoleKeys(role, schedules.some((s) => s._features().copyRegions.length > 0), schedules.some((s) => s._features().archive));
+  }
+
+  constructor(private readonly role: iam.IRole, copies: boolean, archives: boolean) {
+    this.copies = copies;
+    this.archives = archives;
   }
 
   /** Lets the role use a key: a source key (of the protected volumes) or a copy key (target region). */
