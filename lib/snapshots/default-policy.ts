@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import {
   checkCount, checkDurationUnit, checkLength, checkPattern, checkRange, checkRegion, invalid, isKnown,
 } from '../core/validation';
 import { SnapshotPolicyBase } from './policy';
-import { ExecutionRoleKeys } from './role';
+import { ExecutionRoleKeys, acknowledgeDescribeCalls } from './role';
 
 /** Properties of a {@link DefaultSnapshotPolicy}. */
 export interface DefaultSnapshotPolicyProps {
@@ -145,10 +145,7 @@ export class DefaultSnapshotPolicy extends SnapshotPolicyBase {
       'A default policy snapshots every volume of the region that has no recent backup, so its sources are all volumes (and, '
       + 'for crash-consistent sets, instances) of this account and region; snapshot ids do not exist before DLM creates them, '
       + 'and it deletes only those it created.');
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeInstances/Volumes/Snapshots/AvailabilityZones support no resource-level permissions (Service Authorization Reference); they are read-only.',
-    });
+    acknowledgeDescribeCalls(role, 'ec2:DescribeInstances/Volumes/Snapshots/AvailabilityZones');
     return role;
   }
 }

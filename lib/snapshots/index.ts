@@ -5,6 +5,8 @@ export type { SnapshotPolicyProps } from './policy-props';
 export { validateSnapshotPolicyProps } from './validate';
 export { DefaultSnapshotPolicy, validateDefaultSnapshotPolicyProps } from './default-policy';
 export type { DefaultSnapshotPolicyProps } from './default-policy';
+export { CrossAccountCopyPolicy, validateCrossAccountCopyPolicyProps } from './cross-account-copy-policy';
+export type { CrossAccountCopyPolicyProps, CrossAccountCopy } from './cross-account-copy-policy';
 export { SnapshotSchedule } from './schedule';
 export { SnapshotWeekDay } from './schedule-options';
 export type {

@@ -158,3 +158,11 @@ function acknowledgeRole(role: iam.Role, arns: string[], conditioned: boolean): 
     })),
   );
 }
+
+/** Acknowledges `Resource: *` of read-only describe calls, which take no resource-level permissions. */
+export function acknowledgeDescribeCalls(role: iam.Role, calls: string): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: `${calls} support no resource-level permissions (Service Authorization Reference); they are read-only.`,
+  });
+}
