@@ -7,6 +7,8 @@ export { DefaultSnapshotPolicy, validateDefaultSnapshotPolicyProps } from './def
 export type { DefaultSnapshotPolicyProps } from './default-policy';
 export { CrossAccountCopyPolicy, validateCrossAccountCopyPolicyProps } from './cross-account-copy-policy';
 export type { CrossAccountCopyPolicyProps, CrossAccountCopy } from './cross-account-copy-policy';
+export { RecycleBinResourceType, SnapshotRecycleBin, validateSnapshotRecycleBinProps } from './recycle-bin';
+export type { SnapshotRecycleBinProps } from './recycle-bin';
 export { SnapshotSchedule } from './schedule';
 export { SnapshotWeekDay } from './schedule-options';
 export type {
