@@ -9,6 +9,8 @@ export { CrossAccountCopyPolicy, validateCrossAccountCopyPolicyProps } from './c
 export type { CrossAccountCopyPolicyProps, CrossAccountCopy } from './cross-account-copy-policy';
 export { RecycleBinResourceType, SnapshotRecycleBin, validateSnapshotRecycleBinProps } from './recycle-bin';
 export type { SnapshotRecycleBinProps } from './recycle-bin';
+export { InstanceImagePolicy, validateInstanceImagePolicyProps } from './image-policy';
+export type { InstanceImagePolicyProps } from './image-policy';
 export { SnapshotSchedule } from './schedule';
 export { SnapshotWeekDay } from './schedule-options';
 export type {

@@ -17,6 +17,19 @@ import { resolveResourceType, validateSnapshotPolicyProps } from './validate';
 /** Target tag keys per stack, so that two policies never share one (each would snapshot the other's volumes). */
 const TAG_KEYS = new WeakMap<Stack, Map<string, string>>();
 
+/** Makes sure no two policies of a stack target one tag key (each would snapshot the other's resources). */
+export function claimTargetTagKey(scope: Construct, key: string): void {
+  const stack = Stack.of(scope);
+  const keys = TAG_KEYS.get(stack) ?? new Map<string, string>();
+  TAG_KEYS.set(stack, keys);
+  const other = keys.get(key);
+  if (other !== undefined) {
+    invalid(scope, 'targetTagKey', key, `a key no other policy of the stack uses (${other} does)`,
+      'Two policies with one target tag would each snapshot the other\'s resources: give one of them its own targetTagKey.');
+  }
+  if (isKnown(key)) keys.set(key, scope.node.path);
+}
+
 /** A Data Lifecycle Manager policy, created here or imported. */
 export interface ISnapshotPolicy extends IResource {
   /**
@@ -129,7 +142,7 @@ export class SnapshotPolicy extends SnapshotPolicyBase {
     this.enabled = props.enabled ?? true;
     this.resourceType = resolveResourceType(props);
     this.targetTagKey = props.targetTagKey ?? this.defaultTargetTagKey();
-    this.claimTargetTagKey();
+    claimTargetTagKey(this, this.targetTagKey);
     this.boundScripts = props.scripts?._bind(this);
     const vss = props.scripts?._isVss ?? false;
 
@@ -215,18 +228,6 @@ export class SnapshotPolicy extends SnapshotPolicyBase {
   private defaultTargetTagKey(): string {
     const id = this.node.id.replace(/[^\w.:/=+@-]/g, '-');
     return `snapshot-policy:${Stack.of(this).stackName}-${id}`.slice(0, 128);
-  }
-
-  private claimTargetTagKey(): void {
-    const stack = Stack.of(this);
-    const keys = TAG_KEYS.get(stack) ?? new Map<string, string>();
-    TAG_KEYS.set(stack, keys);
-    const other = keys.get(this.targetTagKey);
-    if (other !== undefined) {
-      invalid(this, 'targetTagKey', this.targetTagKey, `a key no other policy of the stack uses (${other} does)`,
-        'Two policies with one target tag would each snapshot the other\'s resources: give one of them its own targetTagKey.');
-    }
-    if (isKnown(this.targetTagKey)) keys.set(this.targetTagKey, this.node.path);
   }
 
   /** A key of snapshots this policy takes: the role may use it where DLM needs that, and share accounts get it. */

@@ -112,6 +112,13 @@ export interface SnapshotScheduleOptions {
    * @default - not shared
    */
   readonly share?: SnapshotShare;
+  /**
+   * EBS-backed AMI policies only (`InstanceImagePolicy`): deprecate the AMIs of this schedule, the
+   * oldest `count` of them on a count-based schedule, or those older than an age (at most 10
+   * years) on an age-based one; never more or longer than the retention.
+   * @default - not deprecated
+   */
+  readonly deprecateAfter?: SnapshotRetention;
 }
 
 /** Options of a schedule that runs every few hours. */

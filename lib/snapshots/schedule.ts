@@ -21,6 +21,8 @@ export interface ScheduleContext {
   readonly sourceHasCmk: boolean;
   /** Whether the policy runs Windows VSS backups (no copy tags then). */
   readonly vss: boolean;
+  /** Whether the policy makes EBS-backed AMIs (IMAGE_MANAGEMENT) instead of snapshots. */
+  readonly images?: boolean;
 }
 
 const INTERVALS = [1, 2, 3, 4, 6, 8, 12, 24];
@@ -190,6 +192,7 @@ export class SnapshotSchedule {
       checkOneOf(scope, `${p}.variableTags[${tag.key}]`, tag.value, VARIABLE_VALUES);
     }
 
+    this.validateImageRules(scope, ctx);
     this.validateCopies(scope, ctx);
     this.validateFastRestore(scope, ctx);
     this.validateArchive(scope, ctx);
@@ -198,6 +201,46 @@ export class SnapshotSchedule {
     if (ctx.vss && o.copyTags === true) {
       invalid(scope, `${p}.copyTags`, true, 'left out on a policy with SnapshotScripts.windowsVss()',
         'DLM copies no volume tags to VSS snapshots; add the tags you need with tagsToAdd.');
+    }
+  }
+
+  /**
+   * AMI policies (DLM API reference, Schedule: fast restore, archive and share rules are for
+   * snapshot policies only; VariableTags `$(timestamp)` is for snapshot policies only;
+   * DeprecateRule: "[Custom AMI policies only]", a count no greater than the retention count, an
+   * age no longer than the retention and at most 10 years).
+   */
+  private validateImageRules(scope: IConstruct, ctx: ScheduleContext): void {
+    const o = this.options;
+    const p = ctx.property;
+    if (!ctx.images) {
+      if (o.deprecateAfter) invalid(scope, `${p}.deprecateAfter`, o.deprecateAfter.toString(), 'used in an InstanceImagePolicy only', 'Snapshots are not deprecated; AMIs are.');
+      return;
+    }
+    const f = this._features();
+    for (const [given, what] of [[f.fastRestore, 'fastRestore'], [f.archive, 'archive'], [f.share, 'share']] as Array<[boolean, string]>) {
+      if (given) invalid(scope, `${p}.${what}`, 'set', 'left out of an AMI policy', 'DLM has this rule for snapshot policies only.');
+    }
+    for (const tag of o.variableTags ?? []) {
+      if (tag.value === '$(timestamp)') invalid(scope, `${p}.variableTags[${tag.key}]`, tag.value, "'$(instance-id)' in an AMI policy", '$(timestamp) is for snapshot policies only.');
+    }
+    const d = o.deprecateAfter;
+    if (!d) return;
+    if (d.isCount !== this.retention.isCount) {
+      invalid(scope, `${p}.deprecateAfter`, d.toString(), this.retention.isCount ? "a count, like the schedule's retention" : "an age, like the schedule's retention");
+    }
+    if (d.isCount) {
+      checkRange(scope, { property: `${p}.deprecateAfter.count`, value: d.countValue, min: 1, max: isKnown(this.retention.countValue) ? this.retention.countValue! : 1000,
+        fix: 'DLM deprecates at most as many AMIs as the schedule keeps.' });
+    } else {
+      d._check(scope, `${p}.deprecateAfter`, 1);
+      const maxDays = d._maxDays();
+      const keptDays = this.retention._minDays();
+      const sameUnit = d.unit === this.retention.unit && isKnown(d.interval) && isKnown(this.retention.interval);
+      if (maxDays !== undefined && maxDays > 3653) invalid(scope, `${p}.deprecateAfter`, d.toString(), 'at most 10 years (3650 days, 520 weeks, 120 months)');
+      if (sameUnit ? d.interval! > this.retention.interval! : (maxDays !== undefined && keptDays !== undefined && maxDays > keptDays)) {
+        invalid(scope, `${p}.deprecateAfter`, d.toString(), `no longer than the retention (${this.retention})`, 'An AMI is deregistered at the end of its retention.');
+      }
     }
   }
 
@@ -395,6 +438,7 @@ export class SnapshotSchedule {
       }) : undefined,
       fastRestoreRule: fsr ? { availabilityZones: fsr.availabilityZones, availabilityZoneIds: fsr.availabilityZoneIds, ...fsrRetention } : undefined,
       archiveRule: o.archive ? { retainRule: { retentionArchiveTier: o.archive._renderRetainRule() } } : undefined,
+      deprecateRule: o.deprecateAfter ? o.deprecateAfter._renderRetainRule() : undefined,
       shareRules: o.share ? [{
         targetAccounts: o.share.accounts,
         unshareInterval: o.share.unshareAfter?.interval,
