@@ -9,7 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  RestoredVolume, SnapshotPolicy, SnapshotResourceType, SnapshotRetention, SnapshotSchedule, SnapshotScripts, SnapshotWeekDay,
+  CrossAccountCopyPolicy, DefaultSnapshotPolicy, InstanceImagePolicy, SnapshotRecycleBin, RestoredVolume, SnapshotPolicy, SnapshotResourceType, SnapshotRetention, SnapshotSchedule, SnapshotScripts, SnapshotWeekDay,
 } from '../../lib/snapshots';
 import { testStack } from '../util';
 
@@ -163,5 +163,30 @@ describe('values known only at deploy', () => {
       snapshotId: 'snap-12345678', availabilityZone: 'us-east-1a', volumeType: ec2.EbsDeviceVolumeType.IO2, iops: 1000,
       throughputMiBps: Lazy.number({ produce: () => 500 }),
     })).toThrow(/Test\/Io2: throughputMiBps must be left out for io2 volumes, got '<token>'. Only gp3 volumes take a throughput/);
+  });
+});
+
+describe('the other DLM policies and the Recycle Bin take deploy-time values', () => {
+  test('default policy, cross-account copies, AMI policy and Recycle Bin rule pass their checks and render references', () => {
+    // GIVEN deploy-time values in every place the constructs take them
+    const stack = testStack();
+    // WHEN
+    new DefaultSnapshotPolicy(stack, 'Default', { createEvery: Duration.days(num(stack, 'CreateDays')), retain: Duration.days(num(stack, 'RetainDays')), copyRegions: [str(stack, 'CopyTo')] });
+    new CrossAccountCopyPolicy(stack, 'Copy', {
+      sourceAccounts: [str(stack, 'Source')], descriptionFilter: str(stack, 'Filter'),
+      copies: [{ region: str(stack, 'Region'), retention: SnapshotRetention.days(num(stack, 'CopyDays')), encryptionKey: kms.Key.fromKeyArn(stack, 'K', str(stack, 'KeyArn')) }],
+    });
+    new InstanceImagePolicy(stack, 'Images', {
+      targetTags: [{ key: 'backup', value: str(stack, 'TagValue') }],
+      schedules: [SnapshotSchedule.weekly({ hour: num(stack, 'Hour'), retention: SnapshotRetention.count(num(stack, 'Keep')), deprecateAfter: SnapshotRetention.count(num(stack, 'Deprecate')) })],
+    });
+    new SnapshotRecycleBin(stack, 'Bin', { retention: Duration.days(num(stack, 'BinDays')), lockUnlockDelay: Duration.days(num(stack, 'UnlockDays')) });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::DLM::LifecyclePolicy', { CreateInterval: { Ref: 'CreateDays' }, RetainInterval: { Ref: 'RetainDays' } });
+    template.hasResourceProperties('AWS::DLM::LifecyclePolicy', { PolicyDetails: Match.objectLike({ EventSource: { Type: 'MANAGED_CWE', Parameters: { EventType: 'shareSnapshot', SnapshotOwner: [{ Ref: 'Source' }], DescriptionRegex: { Ref: 'Filter' } } } }) });
+    template.hasResourceProperties('AWS::DLM::LifecyclePolicy', { PolicyDetails: Match.objectLike({ Schedules: [Match.objectLike({ DeprecateRule: { Count: { Ref: 'Deprecate' } } })] }) });
+    template.hasResourceProperties('AWS::Rbin::Rule', { RetentionPeriod: { RetentionPeriodValue: { Ref: 'BinDays' }, RetentionPeriodUnit: 'DAYS' }, LockConfiguration: { UnlockDelayValue: { Ref: 'UnlockDays' }, UnlockDelayUnit: 'DAYS' } });
+    noRawNumberTokens(template);
   });
 });
