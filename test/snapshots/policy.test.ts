@@ -1,3 +1,4 @@
+import * as cdk from 'aws-cdk-lib';
 import { RemovalPolicy, Size, Stack, Tags } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -337,6 +338,20 @@ describe('SnapshotsStack (reference app)', () => {
       Tags: [{ Key: injected.nightly.targetTagKey, Value: 'true' }],
     });
     expect(Template.fromStack(injected).toJSON().Outputs).toBeUndefined();
+  });
+
+  test('each policy reports its error state to an encrypted topic [EC2 User Guide, "Monitor your policies using CloudWatch Events"]', () => {
+    // GIVEN / WHEN
+    const stack = new SnapshotsStack(testApp(), 'Snapshots', { env: { region: 'us-east-1' } });
+    // THEN two rules on DLM Policy State Change / ERROR, one per policy, publish to the topic
+    const template = Template.fromStack(stack);
+    const rules = template.findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: { 'source': ['aws.dlm'], 'detail-type': ['DLM Policy State Change'], 'detail': { state: ['ERROR'] } } },
+    });
+    expect(Object.keys(rules)).toHaveLength(2);
+    const topic = stack.getLogicalId(stack.errorTopic.node.defaultChild as cdk.CfnElement);
+    for (const rule of Object.values(rules)) expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: topic } })]);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
   test('past 10 target tag keys the role falls back to the account and region, and says so', () => {
