@@ -50,8 +50,9 @@ export function createApp(props: AppProps = {}): App {
     description: 'Cluster volume hourly for two days and monthly archive for a year',
     volumes: [clusterVolume],
     schedules: [
-      SnapshotSchedule.every(1, { startTime: '00:00', retention: SnapshotRetention.days(2) }),
-      SnapshotSchedule.monthly({ dayOfMonth: 1, hour: 4, retention: SnapshotRetention.count(1), archive: SnapshotRetention.count(12) }),
+        // Both schedules keep by count: DLM takes one retention kind per policy (48 hourly snapshots are two days).
+        SnapshotSchedule.every(1, { name: 'Hourly', startTime: '00:00', retention: SnapshotRetention.count(48) }),
+      SnapshotSchedule.monthly({ name: 'Monthly archive', dayOfMonth: 1, hour: 4, retention: SnapshotRetention.count(1), archive: SnapshotRetention.count(12) }),
     ],
   });
   return app;

@@ -1,7 +1,10 @@
 import { CfnTag, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { createSecureTopic } from '../../lib/core/notifications';
 import { SnapshotPolicy, SnapshotRetention, SnapshotSchedule } from '../../lib/snapshots';
 
 /** Properties of the {@link SnapshotsStack}. */
@@ -27,6 +30,11 @@ export interface SnapshotsStackProps extends StackProps {
    * @default - none
    */
   readonly volumeKeys?: kms.IKey[];
+  /**
+   * Where a policy entering its error state is reported (DLM then takes no snapshots).
+   * @default - an encrypted topic of this stack; subscribe the on-call address to it
+   */
+  readonly errorTopic?: sns.ITopic;
 }
 
 /**
@@ -39,6 +47,8 @@ export class SnapshotsStack extends Stack {
   public readonly nightly: SnapshotPolicy;
   /** Hourly snapshots of the cluster volume. */
   public readonly hourly: SnapshotPolicy;
+  /** Receives an event whenever a policy enters its error state. */
+  public readonly errorTopic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: SnapshotsStackProps = {}) {
     super(scope, id, props);
@@ -61,9 +71,17 @@ export class SnapshotsStack extends Stack {
       targetTags: byTag('hourly', props.clusterVolumes),
       sourceEncryptionKeys: props.volumeKeys,
       schedules: [
-        SnapshotSchedule.every(1, { startTime: '00:00', retention: SnapshotRetention.days(2) }),
-        SnapshotSchedule.monthly({ hour: 4, retention: SnapshotRetention.count(1), archive: SnapshotRetention.count(12) }),
+        // Both schedules keep by count: DLM takes one retention kind per policy (48 hourly snapshots are two days).
+        SnapshotSchedule.every(1, { name: 'Hourly', startTime: '00:00', retention: SnapshotRetention.count(48) }),
+        SnapshotSchedule.monthly({ name: 'Monthly archive', hour: 4, retention: SnapshotRetention.count(1), archive: SnapshotRetention.count(12) }),
       ],
     });
+    // A policy in error takes no snapshots until someone fixes it: say so.
+    this.errorTopic = props.errorTopic ?? createSecureTopic(this, 'PolicyErrors', {
+      displayName: 'Cat photo snapshot policy errors', publisherServices: ['events.amazonaws.com'],
+    });
+    for (const [id, policy] of [['NightlyErrors', this.nightly], ['HourlyErrors', this.hourly]] as const) {
+      policy.onPolicyError(id, { description: `${policy.node.path} entered its error state`, target: new targets.SnsTopic(this.errorTopic) });
+    }
   }
 }

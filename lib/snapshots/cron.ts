@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { CRON_MONTHS, cronError, parseCron } from '../core/cron';
+import { cronError, parseCron } from '../core/cron';
 
 /**
  * DLM cron expressions (EventBridge syntax): `cron(minutes hours day-of-month month day-of-week year)`,
@@ -9,17 +9,8 @@ import { CRON_MONTHS, cronError, parseCron } from '../core/cron';
 
 const EXAMPLES = "For example 'cron(0 3 * * ? *)' (daily 03:00 UTC), 'cron(0 3 ? * SUN *)' (Sundays) or 'cron(0 3 1 * ? *)' (monthly).";
 
-/** What the checks learn about a valid expression. */
-export interface CronFacts {
-  /**
-   * Shortest possible gap between two runs in days, when it is at least a month (a single
-   * day-of-month, or a single nth/last weekday of the month); undefined when runs can be closer.
-   */
-  readonly minDaysBetweenRuns?: number;
-}
-
-/** Checks a DLM cron expression and returns what the archive rule needs to know. */
-export function checkDlmCron(scope: IConstruct, property: string, expression: string): CronFacts {
+/** Checks a DLM cron expression (when it runs is worked out in calendar.ts). */
+export function checkDlmCron(scope: IConstruct, property: string, expression: string): void {
   const context = {
     property,
     examples: EXAMPLES,
@@ -29,35 +20,9 @@ export function checkDlmCron(scope: IConstruct, property: string, expression: st
   if (expression.length < 17 || expression.length > 106) {
     fail(`17-106 characters long, got ${expression.length}`);
   }
-  const { minutes, hours, dayOfMonth: dom, month, dayOfWeek: dow, year } = parseCron(scope, context, expression);
+  const { minutes, year } = parseCron(scope, context, expression);
   // Two minute values always fall in the same hour: DLM needs at least one hour between runs.
   if (!/^\d{1,2}$/.test(minutes)) fail('runs at most once an hour: minutes must be a single value such as 0');
   // A restricted year makes the schedule stop: DLM needs a run at least once a year.
   if (year !== '*') fail("runs at least once a year: year must be '*'");
-  return { minDaysBetweenRuns: monthlyGap(hours, dom, month, dow) };
-}
-
-/** Shortest gap in days when the expression runs at most monthly, else undefined. */
-function monthlyGap(hours: string, dom: string, month: string, dow: string): number | undefined {
-  if (!/^\d{1,2}$/.test(hours)) return undefined;
-  const oncePerMonth = (dom !== '?' && /^(\d{1,2}|L|LW|\d{1,2}W)$/.test(dom))
-    || (dow !== '?' && /^([1-7]|[A-Za-z]{3})(#[1-5]|L)$/.test(dow));
-  if (!oncePerMonth) return undefined;
-  // Months are at least 28 days apart; a step or a list of months multiplies that.
-  return 28 * monthStep(month);
-}
-
-function monthStep(month: string): number {
-  if (month === '*') return 1;
-  const step = /^[^,]*\/(\d+)$/.exec(month);
-  if (step) return Number(step[1]);
-  const months = month.split(',').map((m) => {
-    const i = CRON_MONTHS.indexOf(m.toUpperCase());
-    return i >= 0 ? i + 1 : Number(m);
-  });
-  if (months.some((m) => Number.isNaN(m)) || month.includes('-')) return 1;
-  if (months.length === 1) return 12;
-  const sorted = [...months].sort((x, y) => x - y);
-  const gaps = sorted.map((m, i) => (i === 0 ? sorted[0] + 12 - sorted[sorted.length - 1] : m - sorted[i - 1]));
-  return Math.min(...gaps);
 }

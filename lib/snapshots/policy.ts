@@ -1,91 +1,76 @@
-import { Annotations, CfnTag, Lazy, Names, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnTag, IResource, Lazy, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { wildcardResourceFindingId } from '../core/acknowledgements';
 import { BACKUP_PLAN_RULES, acknowledgeRules } from '../core/compliance-ids';
-import { ManagedPolicyRole } from '../core/managed-policy-role';
-import { checkCount, checkLength, checkPattern, invalid, isKnown } from '../core/validation';
+import { invalid, isKnown } from '../core/validation';
+import { SnapshotPolicyProps, SnapshotResourceType } from './policy-props';
+import { SnapshotRetentionKind } from './retention';
+import { ExecutionRoleKeys, createExecutionRole } from './role';
 import { SnapshotSchedule } from './schedule';
-import { BoundScripts, SnapshotScripts } from './scripts';
+import { BoundScripts } from './scripts';
+import { resolveResourceType, validateSnapshotPolicyProps } from './validate';
 
-/** What a policy snapshots. */
-export enum SnapshotResourceType {
-  /** Each targeted volume on its own. */
-  VOLUME = 'VOLUME',
-  /** All volumes of each targeted instance together (multi-volume, crash-consistent across volumes). */
-  INSTANCE = 'INSTANCE',
+/** Target tag keys per stack, so that two policies never share one (each would snapshot the other's volumes). */
+const TAG_KEYS = new WeakMap<Stack, Map<string, string>>();
+
+/** Makes sure no two policies of a stack target one tag key (each would snapshot the other's resources). */
+export function claimTargetTagKey(scope: Construct, key: string): void {
+  const stack = Stack.of(scope);
+  const keys = TAG_KEYS.get(stack) ?? new Map<string, string>();
+  TAG_KEYS.set(stack, keys);
+  const other = keys.get(key);
+  if (other !== undefined) {
+    invalid(scope, 'targetTagKey', key, `a key no other policy of the stack uses (${other} does)`,
+      'Two policies with one target tag would each snapshot the other\'s resources: give one of them its own targetTagKey.');
+  }
+  if (isKnown(key)) keys.set(key, scope.node.path);
 }
 
-/** Properties of a {@link SnapshotPolicy}. */
-export interface SnapshotPolicyProps {
-  /** One to four schedules, for example `[SnapshotSchedule.daily()]`. */
-  readonly schedules: SnapshotSchedule[];
+/** A Data Lifecycle Manager policy, created here or imported. */
+export interface ISnapshotPolicy extends IResource {
   /**
-   * Volumes to snapshot; the policy tags each with its own target tag (see `protect`).
-   * @default - none; use `targetTags` or `protect()`
+   * The DLM policy id, for example `policy-0123456789abcdef0`.
+   * @attribute
    */
-  readonly volumes?: ec2.IVolume[];
+  readonly policyId: string;
   /**
-   * Instances to snapshot (all their volumes); the policy tags each with its own target tag.
-   * @default - none; use `targetTags` or `protectInstance()`
+   * The policy ARN.
+   * @attribute
    */
-  readonly instances?: ec2.Instance[];
+  readonly policyArn: string;
   /**
-   * Snapshot every resource of the type that carries any of these tags (case-sensitive), for
-   * resources the stack does not own.
-   * @default - only the resources passed in or protected
+   * An EventBridge rule on the policy entering its error state ("DLM Policy State Change", for
+   * example when its role lacks a permission or a snapshot limit is reached): DLM then stops
+   * taking snapshots until the cause is fixed. Add a target (an SNS topic) to be told.
    */
-  readonly targetTags?: CfnTag[];
-  /**
-   * Volumes one by one, or instances with all their volumes.
-   * @default - INSTANCE when `instances` are given, else VOLUME
-   */
-  readonly resourceType?: SnapshotResourceType;
-  /**
-   * Description (letters, digits, spaces, `_` and `-`, at most 500 characters).
-   * @default - 'Snapshot policy ' and the construct path
-   */
-  readonly description?: string;
-  /**
-   * Whether the policy runs. A disabled policy takes no snapshots, so protected volumes are no
-   * longer reported as backed up.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * Pre and post scripts for application-consistent snapshots (INSTANCE policies only).
-   * @default - crash-consistent snapshots
-   */
-  readonly scripts?: SnapshotScripts;
-  /**
-   * Leave the root volume out of instance snapshots (INSTANCE policies only).
-   * @default false
-   */
-  readonly excludeBootVolumes?: boolean;
-  /**
-   * Leave out data volumes carrying any of these tags (INSTANCE policies only).
-   * @default - none
-   */
-  readonly excludeDataVolumeTags?: CfnTag[];
-  /**
-   * Customer-managed keys of volumes found by `targetTags`, so DLM can copy their snapshots to
-   * other regions (keys of volumes passed in are known already).
-   * @default - the keys of the protected volumes
-   */
-  readonly sourceEncryptionKeys?: kms.IKey[];
-  /**
-   * Execution role DLM assumes. One you bring is used as given.
-   * @default - a role trusting dlm.amazonaws.com with only what the schedules need
-   */
-  readonly role?: iam.IRole;
+  onPolicyError(id: string, options?: events.OnEventOptions): events.Rule;
 }
 
-const DESCRIPTION = /^[0-9A-Za-z _-]+$/;
-/** Tag keys the role's CreateSnapshot conditions name one by one before falling back to the policy's region and account. */
-const MAX_CONDITION_KEYS = 10;
+/** What created and imported policies share. */
+export abstract class SnapshotPolicyBase extends Resource implements ISnapshotPolicy {
+  public abstract readonly policyId: string;
+  public abstract readonly policyArn: string;
+
+  /**
+   * Source `aws.dlm`, detail type `DLM Policy State Change`, state `ERROR` (EC2 User Guide,
+   * "Monitor your policies using CloudWatch Events").
+   */
+  public onPolicyError(id: string, options: events.OnEventOptions = {}): events.Rule {
+    const rule = new events.Rule(this, id, options);
+    rule.addEventPattern({
+      source: ['aws.dlm'],
+      detailType: ['DLM Policy State Change'],
+      resources: [this.policyArn],
+      detail: { state: ['ERROR'] },
+    });
+    rule.addTarget(options.target);
+    return rule;
+  }
+}
 
 /**
  * An Amazon Data Lifecycle Manager policy that snapshots EBS volumes (or whole instances) on
@@ -96,10 +81,31 @@ const MAX_CONDITION_KEYS = 10;
  * new SnapshotPolicy(this, 'Nightly', { volumes: [dataVolume], schedules: [SnapshotSchedule.daily()] });
  * ```
  */
-export class SnapshotPolicy extends Resource {
-  /** The DLM policy id, for example `policy-0123456789abcdef0`. */
+export class SnapshotPolicy extends SnapshotPolicyBase {
+  /** A policy of this account and region, by its id (`policy-0123456789abcdef0`). */
+  public static fromPolicyId(scope: Construct, id: string, policyId: string): ISnapshotPolicy {
+    const arn = Stack.of(scope).formatArn({ service: 'dlm', resource: 'policy', resourceName: policyId });
+    return SnapshotPolicy.imported(scope, id, policyId, arn);
+  }
+
+  /** A policy by its ARN (`arn:aws:dlm:<region>:<account>:policy/policy-0123456789abcdef0`). */
+  public static fromPolicyArn(scope: Construct, id: string, policyArn: string): ISnapshotPolicy {
+    const policyId = Stack.of(scope).splitArn(policyArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    if (isKnown(policyArn) && !/^arn:aws[a-z-]*:dlm:[a-z0-9-]+:\d{12}:policy\/policy-[0-9a-f]+$/.test(policyArn)) {
+      invalid(scope, 'fromPolicyArn(policyArn)', policyArn, "a DLM policy ARN 'arn:aws:dlm:<region>:<account>:policy/policy-<id>'");
+    }
+    return SnapshotPolicy.imported(scope, id, policyId, policyArn);
+  }
+
+  private static imported(scope: Construct, id: string, policyId: string, policyArn: string): ISnapshotPolicy {
+    class Import extends SnapshotPolicyBase {
+      public readonly policyId = policyId;
+      public readonly policyArn = policyArn;
+    }
+    return new Import(scope, id);
+  }
+
   public readonly policyId: string;
-  /** The policy ARN. */
   public readonly policyArn: string;
   /** Execution role DLM assumes. */
   public readonly role: iam.IRole;
@@ -113,31 +119,38 @@ export class SnapshotPolicy extends Resource {
   public readonly enabled: boolean;
   /** The schedules. */
   public readonly schedules: SnapshotSchedule[];
+  /**
+   * Count or age, the one retention kind of every schedule. DLM cannot change it on an existing
+   * policy: a change needs a new policy (a new construct id), which orphans the snapshots taken so far.
+   */
+  public readonly retentionKind: SnapshotRetentionKind;
 
   private readonly props: SnapshotPolicyProps;
   private readonly protectedResources: ec2.CfnVolume[] = [];
   private readonly protectedInstances: ec2.CfnInstance[] = [];
   private readonly sourceKeys: kms.IKey[] = [];
-  private readonly grantedKeys: kms.IKey[] = [];
+  private readonly sharedKeys: kms.IKey[] = [];
   private readonly boundScripts?: BoundScripts;
-  private kmsStatements?: iam.PolicyStatement[];
+  private readonly keys?: ExecutionRoleKeys;
 
   constructor(scope: Construct, id: string, props: SnapshotPolicyProps) {
     super(scope, id);
+    validateSnapshotPolicyProps(this, props);
     this.props = props;
     this.schedules = props.schedules;
+    this.retentionKind = props.schedules[0].retention.kind;
     this.enabled = props.enabled ?? true;
-    this.resourceType = props.resourceType ?? (props.instances?.length ? SnapshotResourceType.INSTANCE : SnapshotResourceType.VOLUME);
-    this.targetTagKey = `snapshot-policy:${Names.uniqueResourceName(this, { maxLength: 100, separator: '-' })}`;
+    this.resourceType = resolveResourceType(props);
+    this.targetTagKey = props.targetTagKey ?? this.defaultTargetTagKey();
+    claimTargetTagKey(this, this.targetTagKey);
+    this.boundScripts = props.scripts?._bind(this);
+    const vss = props.scripts?._isVss ?? false;
 
-    this.validateProps();
-    const sourceHasCmk = (props.sourceEncryptionKeys?.length ?? 0) > 0 || (props.volumes ?? []).some((v) => v.encryptionKey);
-    props.schedules.forEach((schedule, i) => schedule._validate(this, {
-      property: `schedules[${i}]`, resourceType: this.resourceType, sourceRegion: Stack.of(this).region, sourceHasCmk,
-    }, i));
-    this.boundScripts = props.scripts?._bind(this, 'scripts');
-
-    this.role = props.role ?? this.createRole();
+    this.role = props.role ?? createExecutionRole(this, {
+      resourceType: this.resourceType, schedules: this.schedules, targetTagKey: this.targetTagKey,
+      targetTagValue: this.targetTagValue, targetTags: props.targetTags, scriptsDocumentArn: this.boundScripts?.documentArn,
+    });
+    if (!props.role) this.keys = ExecutionRoleKeys.forSchedules(this.role, this.schedules);
     const resource = new dlm.CfnLifecyclePolicy(this, 'Resource', {
       description: props.description ?? `Snapshot policy ${this.node.path.replace(/[^0-9A-Za-z _-]/g, ' ')}`.slice(0, 500),
       executionRoleArn: this.role.roleArn,
@@ -152,12 +165,12 @@ export class SnapshotPolicy extends Resource {
           excludeBootVolume: props.excludeBootVolumes ?? false,
           excludeDataVolumeTags: props.excludeDataVolumeTags?.length ? props.excludeDataVolumeTags : undefined,
         } : undefined,
-        schedules: props.schedules.map((s, i) => s._render(i, this.boundScripts ? [this.boundScripts.script] : undefined)),
+        schedules: props.schedules.map((s) => s._render(this.boundScripts ? [this.boundScripts.script] : undefined, vss)),
       },
     });
     if (props.role === undefined) resource.node.addDependency(this.role);
-    for (const key of props.sourceEncryptionKeys ?? []) this.addKey(key, true);
-    for (const key of props.schedules.flatMap((s) => s._features().copyKeys)) this.addKey(key, false);
+    for (const key of props.sourceEncryptionKeys ?? []) this.addSourceKey(key, `sourceEncryptionKeys`);
+    for (const key of props.schedules.flatMap((s) => s._features().copyKeys)) this.keys?.add(key, false);
     this.policyId = resource.ref;
     this.policyArn = resource.attrArn;
 
@@ -174,7 +187,7 @@ export class SnapshotPolicy extends Resource {
   public protect(volume: ec2.IVolume): void {
     if (this.resourceType !== SnapshotResourceType.VOLUME) {
       invalid(this, 'protect(volume)', volume.node.path, 'used on a VOLUME policy',
-        'An INSTANCE policy snapshots the volumes of the instances it targets: protect the instance with protectInstance().');
+        'An INSTANCE policy snapshots every volume attached to the instances it targets: attach the volume to a protected instance instead.');
     }
     const cfn = volume.node.defaultChild;
     if (!(cfn instanceof ec2.CfnVolume)) {
@@ -184,11 +197,15 @@ export class SnapshotPolicy extends Resource {
     this.checkSameRegion(volume);
     if (this.protectedResources.includes(cfn)) return;
     this.protectedResources.push(cfn);
-    if (volume.encryptionKey) this.addKey(volume.encryptionKey, true);
-    this.shareKey(volume);
+    if (volume.encryptionKey) {
+      this.addSourceKey(volume.encryptionKey, volume.node.path);
+    } else if (this.shareAccounts().length > 0) {
+      invalid(this, 'protect(volume)', volume.node.path, 'encrypted with a customer-managed key when snapshots are shared',
+        'Snapshots under the AWS-managed EBS key cannot be shared: give the volume an encryptionKey.');
+    }
     Tags.of(cfn).add(this.targetTagKey, this.targetTagValue);
     if (this.enabled) {
-      const schedules = this.schedules.map((s, i) => s._describe(i)).join('; ');
+      const schedules = this.schedules.map((s) => s._describe()).join('; ');
       const reason = `Backed up by the Data Lifecycle Manager snapshot policy ${this.node.path} (${schedules}), which targets this `
         + `volume through its tag ${this.targetTagKey}=${this.targetTagValue}; the policy checks at synth that the tag is on the volume.`;
       acknowledgeRules(cfn, BACKUP_PLAN_RULES, reason);
@@ -207,23 +224,49 @@ export class SnapshotPolicy extends Resource {
     Tags.of(instance.instance).add(this.targetTagKey, this.targetTagValue);
   }
 
-  /** Snapshots shared with other accounts are only usable there when the volume's key is shared too. */
-  private shareKey(volume: ec2.IVolume): void {
-    const accounts = [...new Set(this.schedules.flatMap((s) => s._shareAccounts()))];
-    if (accounts.length === 0) return;
-    if (!volume.encryptionKey) {
-      invalid(this, 'protect(volume)', volume.node.path, 'encrypted with a customer-managed key when snapshots are shared',
-        'Snapshots under the AWS-managed EBS key cannot be shared: give the volume an encryptionKey.');
-    }
-    const added = volume.encryptionKey!.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `ShareSnapshots${Names.uniqueId(this).slice(-40)}`,
-      principals: accounts.map((a) => new iam.AccountPrincipal(a)),
-      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:GenerateDataKeyWithoutPlaintext'],
-      resources: ['*'],
+  /** `snapshot-policy:<stack name>-<id>`: neither the construct path nor the schedules change it. */
+  private defaultTargetTagKey(): string {
+    const id = this.node.id.replace(/[^\w.:/=+@-]/g, '-');
+    return `snapshot-policy:${Stack.of(this).stackName}-${id}`.slice(0, 128);
+  }
+
+  /** A key of snapshots this policy takes: the role may use it where DLM needs that, and share accounts get it. */
+  private addSourceKey(key: kms.IKey, owner: string): void {
+    if (this.sourceKeys.includes(key)) return;
+    this.sourceKeys.push(key);
+    this.schedules.forEach((schedule, i) => schedule._checkCopyKeys(this, `schedules[${i}]`));
+    this.keys?.add(key, true);
+    this.shareKey(key, owner);
+  }
+
+  private shareAccounts(): string[] {
+    return [...new Set(this.schedules.flatMap((s) => s._shareAccounts()))];
+  }
+
+  /**
+   * Shared snapshots are only usable where the key is shared too (DLM user guide, sharing
+   * considerations; KMS Developer Guide, "Allowing users in other accounts to use a KMS key").
+   * The accounts may create grants only for AWS resources (`kms:GrantIsForAWSResource`), as EBS
+   * does when they copy or restore the snapshots.
+   */
+  private shareKey(key: kms.IKey, owner: string): void {
+    const accounts = this.shareAccounts();
+    if (accounts.length === 0 || this.sharedKeys.includes(key)) return;
+    this.sharedKeys.push(key);
+    const principals = accounts.map((a) => new iam.AccountPrincipal(a));
+    const sid = `ShareSnapshots${Names.uniqueId(this).slice(-40)}`;
+    const use = key.addToResourcePolicy(new iam.PolicyStatement({
+      sid, principals, resources: ['*'],
+      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncryptFrom', 'kms:GenerateDataKeyWithoutPlaintext'],
     }), true);
-    if (!added.statementAdded) {
-      Annotations.of(this).addWarningV2('snapshots:share-key', `The key of ${volume.node.path} is imported: let accounts `
-        + `${accounts.join(', ')} use it (kms:Decrypt, DescribeKey, CreateGrant, ReEncryptFrom) or they cannot use the shared snapshots.`);
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `${sid}Grants`, principals, resources: ['*'], actions: ['kms:CreateGrant'],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }), true);
+    if (!use.statementAdded) {
+      Annotations.of(this).addWarningV2('snapshots:share-key', `The key of ${owner} is imported: let accounts ${accounts.join(', ')} `
+        + 'use it (kms:Decrypt, DescribeKey, ReEncryptFrom, GenerateDataKeyWithoutPlaintext, and CreateGrant with '
+        + 'kms:GrantIsForAWSResource) or they cannot use the shared snapshots.');
     }
   }
 
@@ -241,34 +284,6 @@ export class SnapshotPolicy extends Resource {
     const own = this.protectedResources.length + this.protectedInstances.length > 0
       ? [{ key: this.targetTagKey, value: this.targetTagValue }] : [];
     return [...own, ...(this.props.targetTags ?? [])];
-  }
-
-  private validateProps(): void {
-    const p = this.props;
-    checkCount(this, 'schedules', p.schedules, 1, 4, 'A DLM policy has one to four schedules; make a second policy for more.');
-    checkPattern(this, 'description', p.description, DESCRIPTION, "letters, digits, spaces, '_' and '-'");
-    checkLength(this, 'description', p.description, 1, 500);
-    checkCount(this, 'targetTags', p.targetTags, 0, 50, 'DLM matches at most 50 target tags.');
-    if (p.volumes?.length && p.instances?.length) {
-      invalid(this, 'volumes and instances', 'both', 'only one of them', 'A policy snapshots either volumes or instances; make two policies.');
-    }
-    if (p.volumes?.length && this.resourceType !== SnapshotResourceType.VOLUME) {
-      invalid(this, 'resourceType', this.resourceType, 'VOLUME when volumes are given');
-    }
-    const instanceOnly = (what: string, given: boolean) => {
-      if (given && this.resourceType !== SnapshotResourceType.INSTANCE) {
-        invalid(this, what, 'set', 'used on INSTANCE policies only', 'Set resourceType: SnapshotResourceType.INSTANCE or remove it.');
-      }
-    };
-    instanceOnly('scripts', p.scripts !== undefined);
-    instanceOnly('excludeBootVolumes', p.excludeBootVolumes !== undefined);
-    instanceOnly('excludeDataVolumeTags', (p.excludeDataVolumeTags?.length ?? 0) > 0);
-    const names = new Set<string>();
-    p.schedules.forEach((s, i) => {
-      const name = s._name(i);
-      if (names.has(name)) invalid(this, `schedules[${i}].name`, name, 'unique in the policy', 'Give the schedules distinct names.');
-      names.add(name);
-    });
   }
 
   /** Checks that need the finished tree: the targets, and that the target tag really is on every protected resource. */
@@ -290,156 +305,4 @@ export class SnapshotPolicy extends Resource {
     }
     return errors;
   }
-
-  /** A role trusting DLM with only what the schedules use, scoped to this account and the regions involved. */
-  private createRole(): iam.IRole {
-    const stack = Stack.of(this);
-    const role = new ManagedPolicyRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('dlm.amazonaws.com'),
-      description: `Execution role of the DLM snapshot policy ${this.node.path}`.slice(0, 1000),
-    });
-    const features = this.schedules.map((s) => s._features());
-    const copyRegions = [...new Set(features.flatMap((f) => f.copyRegions))];
-    const snapshots = (region: string) => stack.formatArn({ service: 'ec2', account: '', region, resource: 'snapshot', resourceName: '*' });
-    const local = snapshots(stack.region);
-    const everywhere = [local, ...copyRegions.map(snapshots)];
-    const targets = this.resourceType === SnapshotResourceType.VOLUME ? 'volume' : 'instance';
-
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'DescribeResources',
-      actions: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeSnapshots', 'ec2:DescribeAvailabilityZones',
-        'ec2:DescribeSnapshotAttribute', 'ec2:DescribeFastSnapshotRestores', 'ec2:DescribeSnapshotTierStatus'],
-      resources: ['*'],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'CreateSnapshots',
-      actions: ['ec2:CreateSnapshot', 'ec2:CreateSnapshots'],
-      resources: [local],
-    }));
-    // The source side of CreateSnapshot(s): only resources that carry one of the policy's target tags
-    // (IAM evaluates each resource of the request against the statements separately). One statement
-    // per tag key; past MAX_CONDITION_KEYS keys the policy document would outgrow its 6,144 characters.
-    const targetArn = stack.formatArn({ service: 'ec2', resource: targets, resourceName: '*' });
-    const byKey = new Map<string, string[]>([[this.targetTagKey, [this.targetTagValue]]]);
-    for (const tag of this.props.targetTags ?? []) byKey.set(tag.key, [...(byKey.get(tag.key) ?? []), tag.value]);
-    const keys = [...byKey.entries()];
-    if (!this.sourcesConditioned()) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SnapshotTargets', actions: ['ec2:CreateSnapshot', 'ec2:CreateSnapshots'], resources: [targetArn] }));
-    } else {
-      keys.forEach(([key, values], i) => role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: `SnapshotTaggedTargets${i}`,
-        actions: ['ec2:CreateSnapshot', 'ec2:CreateSnapshots'],
-        resources: [targetArn],
-        conditions: { StringEquals: { [`aws:ResourceTag/${key}`]: values.length === 1 ? values[0] : values } },
-      })));
-    }
-    if (this.resourceType === SnapshotResourceType.INSTANCE) {
-      // Multi-volume snapshots also read the attached volumes, which carry no target tag.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'SnapshotAttachedVolumes',
-        actions: ['ec2:CreateSnapshots'],
-        resources: [stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: '*' })],
-      }));
-    }
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ManageSnapshots',
-      actions: ['ec2:CreateTags', 'ec2:DeleteSnapshot', ...(copyRegions.length ? ['ec2:CopySnapshot'] : [])],
-      resources: everywhere,
-    }));
-    const optional: Array<[boolean, string, string[]]> = [
-      [features.some((f) => f.fastRestore), 'FastSnapshotRestore', ['ec2:EnableFastSnapshotRestores', 'ec2:DisableFastSnapshotRestores']],
-      [features.some((f) => f.share), 'ShareSnapshots', ['ec2:ModifySnapshotAttribute']],
-      [features.some((f) => f.archive), 'ArchiveSnapshots', ['ec2:ModifySnapshotTier']],
-    ];
-    for (const [needed, sid, actions] of optional) {
-      if (needed) role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources: [local] }));
-    }
-    if (this.boundScripts) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'TrackScripts',
-        actions: ['ssm:GetCommandInvocation', 'ssm:ListCommands', 'ssm:DescribeInstanceInformation'],
-        resources: ['*'],
-      }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'RunScriptsDocument',
-        actions: ['ssm:SendCommand', 'ssm:DescribeDocument', 'ssm:GetDocument'],
-        resources: [this.boundScripts.documentArn],
-      }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'RunScriptsOnTargets',
-        actions: ['ssm:SendCommand'],
-        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-        conditions: { StringNotLike: { 'aws:ResourceTag/DLMScriptsAccess': 'false' } },
-      }));
-    }
-    const wildcards = [...everywhere, targetArn];
-    if (this.resourceType === SnapshotResourceType.INSTANCE) wildcards.push(stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: '*' }));
-    this.acknowledgeRole(role, [...new Set(wildcards)]);
-    return role;
-  }
-
-  /**
-   * Lets the created role use a key of copied snapshots: decrypt with the source keys, encrypt
-   * with the targets'. Keys arrive with protect(), so the statements grow as they do.
-   */
-  private addKey(key: kms.IKey, source: boolean): void {
-    if (source && !this.sourceKeys.includes(key)) {
-      this.sourceKeys.push(key);
-      this.schedules.forEach((schedule, i) => schedule._checkCopyKeys(this, `schedules[${i}]`));
-    }
-    if (this.grantedKeys.includes(key)) return;
-    this.grantedKeys.push(key);
-    if (this.props.role || !this.schedules.some((s) => s._features().copyRegions.length > 0)) return;
-    if (!this.kmsStatements) {
-      this.kmsStatements = [
-        new iam.PolicyStatement({
-          sid: 'CopyEncryptedSnapshots',
-          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey',
-            'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'CopyEncryptedSnapshotsGrants',
-          actions: ['kms:CreateGrant'],
-          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-        }),
-      ];
-      this.kmsStatements.forEach((st) => this.role.addToPrincipalPolicy(st));
-    }
-    this.kmsStatements.forEach((st) => st.addResources(key.keyArn));
-  }
-
-  /**
-   * Whether the role names each target tag key in an aws:ResourceTag condition: at most
-   * MAX_CONDITION_KEYS keys, all known at synth (a condition key is a map key in the policy
-   * document, and CloudFormation map keys must be literal).
-   */
-  private sourcesConditioned(): boolean {
-    const keys = new Set([this.targetTagKey, ...(this.props.targetTags ?? []).map((t) => t.key)]);
-    return keys.size <= MAX_CONDITION_KEYS && [...keys].every((k) => isKnown(k));
-  }
-
-  private acknowledgeRole(role: iam.Role, arns: string[]): void {
-    const conditioned = this.sourcesConditioned();
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ec2:Describe* and ssm:GetCommandInvocation/ListCommands/DescribeInstanceInformation support no resource-level '
-          + 'permissions (Service Authorization Reference); they are read-only and listed one by one.',
-      },
-      ...arns.map((arn) => ({
-        id: wildcardResourceFindingId(role, arn),
-        reason: arn.includes(':snapshot/')
-          ? 'DLM creates, tags, copies and deletes snapshots whose ids do not exist yet; the ARN is bounded to the regions the '
-            + 'policy writes to, and deleted snapshots are only those the policy created (retention).'
-          : conditioned
-            ? 'Snapshot sources are only resources that carry one of the policy\'s target tags (aws:ResourceTag condition), and for '
-              + 'multi-volume snapshots the volumes attached to those instances; their ids are not known in advance.'
-            : 'The policy targets more tag keys than the role can name in conditions within the 6,144-character policy limit, '
-              + 'or a tag key known only at deploy, which IAM condition keys cannot take; sources stay bounded to this account '
-              + 'and region, and DLM only snapshots resources matching its target tags.',
-      })),
-    );
-  }
-
 }
-

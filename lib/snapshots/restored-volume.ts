@@ -3,8 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { checkEbsVolume } from '../core/ebs-limits';
-import { checkAvailabilityZone, checkPattern } from '../core/validation';
+import { checkAvailabilityZone, checkPattern, invalid } from '../core/validation';
 import { SnapshotPolicy } from './policy';
+import { SnapshotResourceType } from './policy-props';
 
 /** Properties of a {@link RestoredVolume}. */
 export interface RestoredVolumeProps {
@@ -50,7 +51,8 @@ export interface RestoredVolumeProps {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * A VOLUME snapshot policy that takes over the restored volume (`policy.protect(volume)`).
-   * @default - not snapshotted: the compliance packs report it until you protect it
+   * An INSTANCE policy needs none: it snapshots the volume once it is attached to one of its instances.
+   * @default - not snapshotted by a VOLUME policy: the compliance packs report it until you protect it
    */
   readonly snapshotPolicy?: SnapshotPolicy;
 }
@@ -88,6 +90,10 @@ export class RestoredVolume extends ec2.Volume {
     cfn.iops = props.iops;
     cfn.throughput = props.throughputMiBps;
     this.snapshotId = props.snapshotId;
+    if (props.snapshotPolicy && props.snapshotPolicy.resourceType !== SnapshotResourceType.VOLUME) {
+      invalid(this, 'snapshotPolicy', props.snapshotPolicy.node.path, 'a VOLUME policy',
+        'An INSTANCE policy snapshots every volume attached to its instances: attach the restored volume to one of them and leave snapshotPolicy out.');
+    }
     props.snapshotPolicy?.protect(this);
   }
 }

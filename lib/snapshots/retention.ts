@@ -1,12 +1,20 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import { IConstruct } from 'constructs';
-import { checkRange, invalid } from '../core/validation';
+import { checkRange, invalid, isKnown } from '../core/validation';
 
 /** Most DLM age values allow 100 years, written in any unit (CloudFormation RetainRule.Interval). */
 const MAX_BY_UNIT: { [unit: string]: number } = { DAYS: 36500, WEEKS: 5200, MONTHS: 1200, YEARS: 100 };
-/** Days per unit, for the archive's 90-day minimum (DLM counts 100 years as 1200 months or 36500 days). */
-const DAYS_PER_UNIT: { [unit: string]: number } = { DAYS: 1, WEEKS: 7, MONTHS: 30, YEARS: 365 };
+/** Month lengths of a common year: an age in months is at its shortest when it starts on 1 February. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether a retention keeps a number of snapshots or keeps them for a time. */
+export enum SnapshotRetentionKind {
+  /** The latest N snapshots. */
+  COUNT = 'COUNT',
+  /** Snapshots younger than an age. */
+  AGE = 'AGE',
+}
 
 /**
  * How long snapshots (or copies, fast restores, archived snapshots, shares) are kept:
@@ -53,6 +61,11 @@ export class SnapshotRetention {
     return this.countValue !== undefined;
   }
 
+  /** Count or age. DLM needs one kind for every schedule of a policy, and it cannot change after the policy exists. */
+  public get kind(): SnapshotRetentionKind {
+    return this.isCount ? SnapshotRetentionKind.COUNT : SnapshotRetentionKind.AGE;
+  }
+
   /** Human-readable form, for example `7 snapshots` or `30 days`. */
   public toString(): string {
     const n = this.isCount ? this.countValue! : this.interval!;
@@ -61,9 +74,30 @@ export class SnapshotRetention {
     return this.isCount ? `${shown} snapshots` : `${shown} ${this.unit!.toLowerCase()}`;
   }
 
-  /** The age in days (months as 30, years as 365), or undefined for a count. @internal */
-  public _ageInDays(): number | undefined {
-    return this.isCount ? undefined : this.interval! * DAYS_PER_UNIT[this.unit!];
+  /**
+   * The shortest time the age can last, in days: months as the shortest run of calendar months
+   * (3 months from 1 February are 89 days), years as 365 days; undefined for a count. @internal
+   */
+  public _minDays(): number | undefined {
+    if (this.isCount || !isKnown(this.interval)) return undefined;
+    const n = this.interval!;
+    switch (this.unit) {
+      case 'DAYS': return n;
+      case 'WEEKS': return 7 * n;
+      case 'YEARS': return 365 * n;
+      default: {
+        const whole = Math.floor(n / 12) * 365;
+        const rest = n % 12;
+        const runs = MONTH_DAYS.map((_, start) => Array.from({ length: rest }, (__, k) => MONTH_DAYS[(start + k) % 12]).reduce((a, b) => a + b, 0));
+        return whole + Math.min(...runs);
+      }
+    }
+  }
+
+  /** The longest time the age can last, in days (months as 31, years as 366); undefined for a count. @internal */
+  public _maxDays(): number | undefined {
+    if (this.isCount || !isKnown(this.interval)) return undefined;
+    return this.interval! * { DAYS: 1, WEEKS: 7, MONTHS: 31, YEARS: 366 }[this.unit!]!;
   }
 
   /**

@@ -4,7 +4,22 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { checkCount, checkPattern, checkRange, invalid } from '../core/validation';
+import { checkCount, checkDurationUnit, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+
+/** The AWS-owned SSM document for SAP HANA (DLM API reference, Script ExecutionHandler). */
+const SAP_HANA_DOCUMENT = 'AWSSystemsManagerSAP-CreateDLMSnapshotForSAPHANA';
+/**
+ * Document names AWS reserves for its own documents (SSM API reference, CreateDocument Name:
+ * "You can't use the following strings as document name prefixes ... aws, amazon, amzn").
+ */
+const AWS_OWNED = /^(aws|amazon|amzn)/i;
+/**
+ * Paths the SSM agent writes to (its state and logs, AWS Systems Manager User Guide "SSM Agent
+ * ... /var/lib/amazon/ssm", "Viewing SSM Agent logs": /var/log/amazon/ssm) and the freeze
+ * script's state in /run: a filesystem holding one of them must never be frozen, or the agent
+ * cannot run the post-script that thaws it.
+ */
+const AGENT_PATHS = ['/var/lib/amazon/ssm', '/var/log/amazon/ssm', '/run/dlm-freeze'];
 
 /** The shipped script that freezes filesystems around the snapshot. */
 const FREEZE_SCRIPT = path.join(__dirname, 'scripts', 'freeze-filesystems.sh');
@@ -71,8 +86,6 @@ export class SnapshotScripts {
     const maxFreeze = options.maxFreeze ?? Duration.seconds(60);
     return new SnapshotScripts('FILE', options, FREEZE_SCRIPT, [
       `export FREEZE_MOUNT_POINTS='${mountPoints.join(' ')}'`,
-      // A deploy-time number must reach the script as a reference, not as its raw encoding.
-      `export MAX_FREEZE_SECONDS='${Tokenization.stringifyNumber(maxFreeze.toSeconds())}'`,
     ], mountPoints, maxFreeze);
   }
 
@@ -94,6 +107,16 @@ export class SnapshotScripts {
   }
 
   /**
+   * Application-consistent snapshots of SAP HANA through the AWS-owned
+   * `AWSSystemsManagerSAP-CreateDLMSnapshotForSAPHANA` document (DLM API reference, Script
+   * ExecutionHandler). The instances need the SSM agent and SAP HANA registered with AWS Systems
+   * Manager for SAP.
+   */
+  public static sapHana(options: SnapshotScriptOptions = {}): SnapshotScripts {
+    return new SnapshotScripts('DOCUMENT', options, SAP_HANA_DOCUMENT, []);
+  }
+
+  /**
    * Windows VSS (Volume Shadow Copy Service) snapshots through the AWS-owned
    * `AWSEC2-CreateVssSnapshot` document. The instances need the VSS agent and its permissions.
    */
@@ -110,10 +133,14 @@ export class SnapshotScripts {
     private readonly maxFreeze?: Duration,
   ) {}
 
-  /** Validates, creates the SSM document when needed, and renders the script. @internal */
-  public _bind(scope: Construct, property: string): BoundScripts {
+  /** Whether these are Windows VSS backups (DLM then takes no copy tags and no excluded data-volume tags). @internal */
+  public get _isVss(): boolean {
+    return this.kind === 'VSS';
+  }
+
+  /** Creates the SSM document when needed, and renders the script (after `_validate`). @internal */
+  public _bind(scope: Construct): BoundScripts {
     const o = this.options;
-    this.validate(scope, property);
     const stack = Stack.of(scope);
     const crashConsistent = (o.preScript ?? true) ? (o.crashConsistentOnFailure ?? true) : undefined;
     if (this.kind === 'VSS') {
@@ -133,9 +160,12 @@ export class SnapshotScripts {
       handler = document.ref;
     }
     const stages = [...((o.preScript ?? true) ? ['PRE'] : []), ...((o.postScript ?? true) ? ['POST'] : [])];
+    // AWS-owned documents have no account in their ARN (as AWSEC2-CreateVssSnapshot): the handler
+    // stays their name, the role may send them as arn:aws:ssm:<region>::document/<name>.
+    const owned = this.kind === 'DOCUMENT' && isKnown(handler) && AWS_OWNED.test(handler);
     const documentArn = !Token.isUnresolved(handler) && handler.startsWith('arn:')
       ? handler
-      : stack.formatArn({ service: 'ssm', resource: 'document', resourceName: handler });
+      : stack.formatArn({ service: 'ssm', resource: 'document', resourceName: handler, ...(owned ? { account: '' } : {}) });
     return {
       script: {
         executionHandlerService: 'AWS_SYSTEMS_MANAGER',
@@ -149,8 +179,12 @@ export class SnapshotScripts {
     };
   }
 
-  private validate(scope: IConstruct, property: string): void {
+  /** Checks every DLM limit of the scripts. @internal */
+  public _validate(scope: IConstruct, property: string): void {
     const o = this.options;
+    const why = 'DLM takes the script timeout in seconds.';
+    checkDurationUnit(scope, `${property}.timeout`, o.timeout, ['seconds'], why);
+    checkDurationUnit(scope, `${property}.maxFreeze`, this.maxFreeze, ['seconds'], 'The freeze script takes the safety thaw delay in seconds.');
     checkRange(scope, {
       property: `${property}.timeout`, value: o.timeout?.toSeconds(), min: 10, max: 120, unit: 'seconds',
       fix: 'DLM waits 10 to 120 seconds for each pre or post script.',
@@ -169,8 +203,15 @@ export class SnapshotScripts {
     if (this.mountPoints) {
       checkCount(scope, `${property}.mountPoints`, this.mountPoints, 1, 20);
       this.mountPoints.forEach((mp, i) => {
-        checkPattern(scope, `${property}.mountPoints[${i}]`, mp, /^\/[A-Za-z0-9._/-]+$/, 'an absolute path other than / (letters, digits, . _ - /)',
-          'Freezing the root filesystem would hang the SSM agent that thaws it; mount data on its own volume.');
+        const q = `${property}.mountPoints[${i}]`;
+        checkPattern(scope, q, mp, /^\/[A-Za-z0-9._/-]*$/, 'an absolute path (letters, digits, . _ - /)');
+        if (!isKnown(mp)) return;
+        const resolved = path.posix.resolve(mp);
+        const held = ['/', ...AGENT_PATHS].find((p) => resolved === '/' || p === resolved || p.startsWith(`${resolved}/`));
+        if (held) {
+          invalid(scope, q, mp, `a mount point whose filesystem does not hold ${held} (it resolves to ${resolved})`,
+            'Freezing it would hang the SSM agent that runs the post-script and thaws it; put the data on its own volume and mount it elsewhere.');
+        }
       });
       checkRange(scope, { property: `${property}.maxFreeze`, value: this.maxFreeze?.toSeconds(), min: 10, max: 600, unit: 'seconds' });
     }
@@ -202,7 +243,9 @@ export class SnapshotScripts {
         precondition: { StringEquals: ['platformType', 'Linux'] },
         inputs: {
           // The parameters are restricted to fixed values and a UUID, so substituting them is safe.
-          runCommand: ['#!/bin/bash', "set -- '{{ command }}' '{{ executionId }}'", ...this.preamble, ...body],
+          // A deploy-time number must reach the script as a reference, not as its raw encoding.
+          runCommand: ['#!/bin/bash', "set -- '{{ command }}' '{{ executionId }}'", ...this.preamble,
+            ...(this.maxFreeze ? [`export MAX_FREEZE_SECONDS='${Tokenization.stringifyNumber(this.maxFreeze.toSeconds())}'`] : []), ...body],
         },
       }],
     };

@@ -1,3 +1,4 @@
+import * as cdk from 'aws-cdk-lib';
 import { RemovalPolicy, Size, Stack, Tags } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -39,7 +40,7 @@ describe('SnapshotPolicy defaults', () => {
         ResourceLocations: ['CLOUD'],
         TargetTags: [{ Key: policy.targetTagKey, Value: 'true' }],
         Schedules: [{
-          Name: 'Daily 0300 UTC',
+          Name: 'Daily',
           CopyTags: true,
           CreateRule: { CronExpression: 'cron(0 3 * * ? *)', Location: 'CLOUD' },
           RetainRule: { Count: 7 },
@@ -51,11 +52,11 @@ describe('SnapshotPolicy defaults', () => {
   test('the policy tag is on the volume it acknowledges, and is unique to the policy', () => {
     // THEN the volume carries the tag the policy targets
     template.hasResourceProperties('AWS::EC2::Volume', { Tags: Match.arrayWith([{ Key: policy.targetTagKey, Value: 'true' }]) });
-    expect(policy.targetTagKey).toMatch(/^snapshot-policy:Test-Nightly-[0-9A-F]{8}$/);
+    expect(policy.targetTagKey).toEqual('snapshot-policy:Test-Nightly');
     // AND the backup-plan findings are acknowledged on that volume only, naming the policy and its schedule
     const acks = acknowledged(data.node.defaultChild as ec2.CfnVolume);
     expect(Object.keys(acks)).toEqual(expect.arrayContaining(['HIPAA.Security-EC2EBSInBackupPlan', 'NIST.800.53.R5-EC2EBSInBackupPlan']));
-    expect(acks['HIPAA.Security-EC2EBSInBackupPlan']).toContain('Test/Nightly (Daily 0300 UTC, keeps 7 snapshots)');
+    expect(acks['HIPAA.Security-EC2EBSInBackupPlan']).toContain('Test/Nightly (Daily (daily 0300 UTC), keeps 7 snapshots)');
     expect(acks['HIPAA.Security-EC2EBSInBackupPlan']).toContain(policy.targetTagKey);
   });
 
@@ -155,7 +156,8 @@ describe('SnapshotPolicy overrides', () => {
     expect(weekly.retention.countValue).toEqual(4);
     expect(monthly.expression).toEqual('cron(30 22 15 * ? *)');
     expect(monthly.retention.countValue).toEqual(12);
-    expect(SnapshotSchedule.every(1).retention.toString()).toEqual('7 days');
+    expect(SnapshotSchedule.every(1).retention.toString()).toEqual('168 snapshots');
+    expect(SnapshotSchedule.every(4).retention.toString()).toEqual('42 snapshots');
   });
 
   test('an INSTANCE policy tags the instance, excludes the boot volume and runs freeze scripts from a tagged document', () => {
@@ -237,20 +239,21 @@ describe('every feature', () => {
     const policy = new SnapshotPolicy(stack, 'Everything', {
       volumes: [a],
       targetTags: [{ key: 'Backup', value: 'gold' }],
+      sourceEncryptionKeys: [key],
       description: 'All features',
       schedules: [
         SnapshotSchedule.every(1, {
           startTime: '00:15', retention: SnapshotRetention.days(2),
           tagsToAdd: [{ key: 'tier', value: 'hourly' }],
-          fastRestore: { availabilityZones: ['us-east-1a', 'us-east-1b'], retention: SnapshotRetention.count(2) },
+          fastRestore: { availabilityZones: ['us-east-1a', 'us-east-1b'], retention: SnapshotRetention.days(1) },
         }),
         SnapshotSchedule.daily({
           retention: SnapshotRetention.days(14),
           copies: [{ region: 'us-west-2', encryptionKey: target, retention: SnapshotRetention.weeks(4) }],
           share: { accounts: ['444455556666'], unshareAfter: SnapshotRetention.days(7) },
         }),
-        SnapshotSchedule.monthly({ retention: SnapshotRetention.count(0), archive: SnapshotRetention.count(12) }),
-        SnapshotSchedule.cron('cron(0 12 ? * MON-FRI *)', { name: 'Weekday noon', retention: SnapshotRetention.count(5), copyTags: false }),
+        SnapshotSchedule.monthly({ retention: SnapshotRetention.days(0), archive: SnapshotRetention.years(1) }),
+        SnapshotSchedule.cron('cron(0 12 ? * MON-FRI *)', { name: 'Weekday noon', retention: SnapshotRetention.days(5), copyTags: false }),
       ],
     });
     policy.protect(b);
@@ -261,10 +264,10 @@ describe('every feature', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'CopyEncryptedSnapshots',
+            Sid: 'UseSnapshotKeys',
             Resource: Match.arrayWith([target.keyArn, { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] }]),
           }),
-          Match.objectLike({ Sid: 'CopyEncryptedSnapshotsGrants', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
+          Match.objectLike({ Sid: 'UseSnapshotKeysGrants', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
         ]),
       },
     });
@@ -335,6 +338,20 @@ describe('SnapshotsStack (reference app)', () => {
       Tags: [{ Key: injected.nightly.targetTagKey, Value: 'true' }],
     });
     expect(Template.fromStack(injected).toJSON().Outputs).toBeUndefined();
+  });
+
+  test('each policy reports its error state to an encrypted topic [EC2 User Guide, "Monitor your policies using CloudWatch Events"]', () => {
+    // GIVEN / WHEN
+    const stack = new SnapshotsStack(testApp(), 'Snapshots', { env: { region: 'us-east-1' } });
+    // THEN two rules on DLM Policy State Change / ERROR, one per policy, publish to the topic
+    const template = Template.fromStack(stack);
+    const rules = template.findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: { 'source': ['aws.dlm'], 'detail-type': ['DLM Policy State Change'], 'detail': { state: ['ERROR'] } } },
+    });
+    expect(Object.keys(rules)).toHaveLength(2);
+    const topic = stack.getLogicalId(stack.errorTopic.node.defaultChild as cdk.CfnElement);
+    for (const rule of Object.values(rules)) expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: topic } })]);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
   test('past 10 target tag keys the role falls back to the account and region, and says so', () => {

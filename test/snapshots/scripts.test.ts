@@ -1,6 +1,4 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { SnapshotPolicy, SnapshotResourceType, SnapshotSchedule, SnapshotScripts } from '../../lib/snapshots';
@@ -14,27 +12,6 @@ test('the freeze script passes ShellCheck', () => {
   const findings = shellcheck([SCRIPT]);
   // THEN
   expect(findings).toEqual([]);
-});
-
-describe('the freeze script run locally', () => {
-  const run = (command: string, env: Record<string, string>) => {
-    try {
-      return { status: 0, out: execFileSync('bash', [SCRIPT, command], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' }) };
-    } catch (e) {
-      const err = e as { status: number; stdout: string };
-      return { status: err.status, out: err.stdout };
-    }
-  };
-
-  test('refuses the root filesystem and unknown commands, and thaws nothing frozen without failing', () => {
-    // WHEN / THEN
-    expect(run('pre-script', { FREEZE_MOUNT_POINTS: '/' })).toEqual({ status: 1, out: expect.stringContaining('refusing to freeze the root filesystem') });
-    expect(run('pre-script', {})).toEqual({ status: 1, out: expect.stringContaining('FREEZE_MOUNT_POINTS is empty') });
-    expect(run('snapshot', { FREEZE_MOUNT_POINTS: '/data' })).toEqual({ status: 1, out: expect.stringContaining("unknown command 'snapshot'") });
-    const notMounted = fs.mkdtempSync(path.join(os.tmpdir(), 'dlm-'));
-    expect(run('dry-run', { FREEZE_MOUNT_POINTS: notMounted })).toEqual({ status: 1, out: expect.stringContaining('is not a mount point') });
-    expect(run('post-script', { FREEZE_MOUNT_POINTS: notMounted }).status).toEqual(0);
-  });
 });
 
 test('the SSM document runs the script with the DLM command and the mount points', () => {

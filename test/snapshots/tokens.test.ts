@@ -7,8 +7,9 @@
 import { CfnParameter, Duration, Fn, Lazy, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  RestoredVolume, SnapshotPolicy, SnapshotResourceType, SnapshotRetention, SnapshotSchedule, SnapshotScripts, SnapshotWeekDay,
+  CrossAccountCopyPolicy, DefaultSnapshotPolicy, InstanceImagePolicy, SnapshotRecycleBin, RestoredVolume, SnapshotPolicy, SnapshotResourceType, SnapshotRetention, SnapshotSchedule, SnapshotScripts, SnapshotWeekDay,
 } from '../../lib/snapshots';
 import { testStack } from '../util';
 
@@ -26,7 +27,7 @@ describe('values known only at deploy', () => {
     new SnapshotPolicy(stack, 'Policy', {
       targetTags: TAGS,
       schedules: [
-        SnapshotSchedule.every(num(stack, 'Hours'), { startTime: str(stack, 'Start'), retention: SnapshotRetention.days(num(stack, 'Days')) }),
+        SnapshotSchedule.every(num(stack, 'Hours'), { startTime: str(stack, 'Start'), retention: SnapshotRetention.count(num(stack, 'EveryKeep')) }),
         SnapshotSchedule.daily({ hour: num(stack, 'DailyHour'), minute: num(stack, 'DailyMinute'), retention: SnapshotRetention.count(num(stack, 'Keep')) }),
         SnapshotSchedule.weekly({ hour: num(stack, 'WeeklyHour'), weekDay: SnapshotWeekDay.MONDAY }),
         SnapshotSchedule.monthly({ dayOfMonth: num(stack, 'Day'), archive: SnapshotRetention.count(num(stack, 'Archived')) }),
@@ -38,12 +39,12 @@ describe('values known only at deploy', () => {
       PolicyDetails: Match.objectLike({
         Schedules: [
           Match.objectLike({
-            Name: { 'Fn::Join': ['', ['Every ', { Ref: 'Hours' }, 'h from ', { Ref: 'Start' }, ' UTC']] },
+            Name: 'Interval',
             CreateRule: Match.objectLike({ Interval: { Ref: 'Hours' }, IntervalUnit: 'HOURS', Times: [{ Ref: 'Start' }] }),
-            RetainRule: { Interval: { Ref: 'Days' }, IntervalUnit: 'DAYS' },
+            RetainRule: { Count: { Ref: 'EveryKeep' } },
           }),
           Match.objectLike({
-            Name: { 'Fn::Join': ['', ['Daily ', { Ref: 'DailyHour' }, 'h', { Ref: 'DailyMinute' }, 'm UTC']] },
+            Name: 'Daily',
             CreateRule: Match.objectLike({ CronExpression: { 'Fn::Join': ['', ['cron(', { Ref: 'DailyMinute' }, ' ', { Ref: 'DailyHour' }, ' * * ? *)']] } }),
             RetainRule: { Count: { Ref: 'Keep' } },
           }),
@@ -51,7 +52,7 @@ describe('values known only at deploy', () => {
             CreateRule: Match.objectLike({ CronExpression: { 'Fn::Join': ['', ['cron(0 ', { Ref: 'WeeklyHour' }, ' ? * MON *)']] } }),
           }),
           Match.objectLike({
-            Name: { 'Fn::Join': ['', ['Monthly day ', { Ref: 'Day' }, ' 0300 UTC']] },
+            Name: 'Monthly',
             CreateRule: Match.objectLike({ CronExpression: { 'Fn::Join': ['', ['cron(0 3 ', { Ref: 'Day' }, ' * ? *)']] } }),
             ArchiveRule: { RetainRule: { RetentionArchiveTier: { Count: { Ref: 'Archived' } } } },
           }),
@@ -68,12 +69,13 @@ describe('values known only at deploy', () => {
     new SnapshotPolicy(stack, 'Policy', {
       description: str(stack, 'Description'),
       targetTags: [{ key: str(stack, 'TagKey'), value: str(stack, 'TagValue') }],
+      sourceEncryptionKeys: [new kms.Key(stack, 'Key', { enableKeyRotation: true })],
       schedules: [SnapshotSchedule.cron(str(stack, 'Cron'), {
         name: str(stack, 'Name'),
         retention: SnapshotRetention.days(num(stack, 'Days')),
         tagsToAdd: [{ key: 'team', value: str(stack, 'Team') }],
-        copies: [{ region: str(stack, 'CopyRegion') }],
-        fastRestore: { availabilityZones: [str(stack, 'Az')], retention: SnapshotRetention.count(num(stack, 'FastRestored')) },
+        copies: [{ region: str(stack, 'CopyRegion'), encryptionKey: kms.Key.fromKeyArn(stack, 'CopyKey', str(stack, 'CopyKeyArn')) }],
+        fastRestore: { availabilityZones: [str(stack, 'Az')], retention: SnapshotRetention.days(num(stack, 'FastRestoreDays')) },
         share: { accounts: [Fn.importValue('SharedAccount')], unshareAfter: SnapshotRetention.days(num(stack, 'UnshareDays')) },
       })],
     });
@@ -88,7 +90,7 @@ describe('values known only at deploy', () => {
           CreateRule: Match.objectLike({ CronExpression: { Ref: 'Cron' } }),
           TagsToAdd: [{ Key: 'team', Value: { Ref: 'Team' } }],
           CrossRegionCopyRules: [Match.objectLike({ Target: { Ref: 'CopyRegion' }, RetainRule: { Interval: { Ref: 'Days' }, IntervalUnit: 'DAYS' } })],
-          FastRestoreRule: { AvailabilityZones: [{ Ref: 'Az' }], Count: { Ref: 'FastRestored' } },
+          FastRestoreRule: { AvailabilityZones: [{ Ref: 'Az' }], Interval: { Ref: 'FastRestoreDays' }, IntervalUnit: 'DAYS' },
           ShareRules: [{ TargetAccounts: [{ 'Fn::ImportValue': 'SharedAccount' }], UnshareInterval: { Ref: 'UnshareDays' }, UnshareIntervalUnit: 'DAYS' }],
         })],
       }),
@@ -161,5 +163,30 @@ describe('values known only at deploy', () => {
       snapshotId: 'snap-12345678', availabilityZone: 'us-east-1a', volumeType: ec2.EbsDeviceVolumeType.IO2, iops: 1000,
       throughputMiBps: Lazy.number({ produce: () => 500 }),
     })).toThrow(/Test\/Io2: throughputMiBps must be left out for io2 volumes, got '<token>'. Only gp3 volumes take a throughput/);
+  });
+});
+
+describe('the other DLM policies and the Recycle Bin take deploy-time values', () => {
+  test('default policy, cross-account copies, AMI policy and Recycle Bin rule pass their checks and render references', () => {
+    // GIVEN deploy-time values in every place the constructs take them
+    const stack = testStack();
+    // WHEN
+    new DefaultSnapshotPolicy(stack, 'Default', { createEvery: Duration.days(num(stack, 'CreateDays')), retain: Duration.days(num(stack, 'RetainDays')), copyRegions: [str(stack, 'CopyTo')] });
+    new CrossAccountCopyPolicy(stack, 'Copy', {
+      sourceAccounts: [str(stack, 'Source')], descriptionFilter: str(stack, 'Filter'),
+      copies: [{ region: str(stack, 'Region'), retention: SnapshotRetention.days(num(stack, 'CopyDays')), encryptionKey: kms.Key.fromKeyArn(stack, 'K', str(stack, 'KeyArn')) }],
+    });
+    new InstanceImagePolicy(stack, 'Images', {
+      targetTags: [{ key: 'backup', value: str(stack, 'TagValue') }],
+      schedules: [SnapshotSchedule.weekly({ hour: num(stack, 'Hour'), retention: SnapshotRetention.count(num(stack, 'Keep')), deprecateAfter: SnapshotRetention.count(num(stack, 'Deprecate')) })],
+    });
+    new SnapshotRecycleBin(stack, 'Bin', { retention: Duration.days(num(stack, 'BinDays')), lockUnlockDelay: Duration.days(num(stack, 'UnlockDays')) });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::DLM::LifecyclePolicy', { CreateInterval: { Ref: 'CreateDays' }, RetainInterval: { Ref: 'RetainDays' } });
+    template.hasResourceProperties('AWS::DLM::LifecyclePolicy', { PolicyDetails: Match.objectLike({ EventSource: { Type: 'MANAGED_CWE', Parameters: { EventType: 'shareSnapshot', SnapshotOwner: [{ Ref: 'Source' }], DescriptionRegex: { Ref: 'Filter' } } } }) });
+    template.hasResourceProperties('AWS::DLM::LifecyclePolicy', { PolicyDetails: Match.objectLike({ Schedules: [Match.objectLike({ DeprecateRule: { Count: { Ref: 'Deprecate' } } })] }) });
+    template.hasResourceProperties('AWS::Rbin::Rule', { RetentionPeriod: { RetentionPeriodValue: { Ref: 'BinDays' }, RetentionPeriodUnit: 'DAYS' }, LockConfiguration: { UnlockDelayValue: { Ref: 'UnlockDays' }, UnlockDelayUnit: 'DAYS' } });
+    noRawNumberTokens(template);
   });
 });

@@ -34,6 +34,8 @@ const ok = (props: Overrides) => expect(() => build(props)).not.toThrow();
 const fails = (props: Overrides, message: RegExp) => expect(() => build(props)).toThrow(message);
 /** A policy with one daily schedule carrying these options. */
 const daily = (options: SnapshotScheduleOptions): Overrides => ({ schedules: [SnapshotSchedule.daily(options)] });
+/** A customer-managed key in a stack of its own, for policies that share snapshots of tagged volumes. */
+const key = () => new kms.Key(new Stack(), 'K');
 const cmkVolume = (stack: Stack, id = 'V') => new ec2.Volume(stack, id, {
   availabilityZone: 'us-east-1a', size: Size.gibibytes(1), encrypted: true, removalPolicy: RemovalPolicy.RETAIN,
   encryptionKey: new kms.Key(stack, `${id}Key`, { enableKeyRotation: true }),
@@ -68,7 +70,7 @@ describe('schedules', () => {
     ok({ schedules: [SnapshotSchedule.daily({ name: 'n'.repeat(120) })] });
     fails({ schedules: [SnapshotSchedule.daily({ name: 'n'.repeat(121) })] }, /schedules\[0\]\.name must be between 1 and 120 characters long/);
     fails({ schedules: [SnapshotSchedule.daily({ name: 'a:b' })] }, /name must be letters, digits, spaces/);
-    fails({ schedules: [SnapshotSchedule.daily(), SnapshotSchedule.daily({ minute: 0 })] }, /schedules\[1\]\.name must be unique in the policy, got 'Daily 0300 UTC'/);
+    fails({ schedules: [SnapshotSchedule.daily(), SnapshotSchedule.daily({ hour: 5 })] }, /schedules\[1\]\.name must be unique in the policy, got 'Daily'/);
   });
 });
 
@@ -126,7 +128,7 @@ describe('retention', () => {
     ok(monthly({}));
     const why = /retention\.count must be between 1 and 1000, got 0\. Copies, fast snapshot restore and sharing/;
     fails(monthly({ fastRestore: { availabilityZones: ['us-east-1a'] } }), why);
-    fails(monthly({ share: { accounts: ['111122223333'] } }), why);
+    fails({ ...monthly({ share: { accounts: ['111122223333'] } }), sourceEncryptionKeys: [key()] }, why);
     fails(monthly({ copies: [{ region: 'us-west-2', retention: SnapshotRetention.days(7) }] }), why);
   });
 });
@@ -188,12 +190,14 @@ describe('archive tier', () => {
   const monthly = (o: SnapshotScheduleOptions) => ({ schedules: [SnapshotSchedule.monthly(o)] });
   test('count-based monthly: 4 archived snapshots pass (runs can be 28 days apart), 3 fail', () => {
     ok(monthly({ archive: SnapshotRetention.count(4) }));
-    fails(monthly({ archive: SnapshotRetention.count(3) }), /archive must be at least 4 snapshots \(runs can be 28 days apart/);
+    fails(monthly({ archive: SnapshotRetention.count(3) }), /archive must be at least 4 snapshots \(3 runs of this schedule can span as little as 89 days/);
   });
-  test('age-based: 90 days and 3 months pass, 89 days and 12 weeks fail', () => {
+  test('age-based: 90 days, 13 weeks and 4 months pass; 89 days, 12 weeks and 3 months (89 days from 1 February) fail', () => {
     ok(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.days(90) }));
-    ok(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.months(3) }));
-    fails(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.days(89) }), /archive must be at least 90 days, got '89 days'/);
+    ok(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.weeks(13) }));
+    ok(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.months(4) }));
+    fails(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.months(3) }), /archive must be at least 90 days \(3 months can be as short as 89 days\)/);
+    fails(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.days(89) }), /archive must be at least 90 days \(89 days can be as short as 89 days\), got '89 days'/);
     fails(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.weeks(12) }), /at least 90 days/);
   });
   test('the archive retention matches the schedule retention (count or age)', () => {
@@ -201,7 +205,7 @@ describe('archive tier', () => {
     fails(monthly({ retention: SnapshotRetention.days(40), archive: SnapshotRetention.count(12) }), /archive must be an age/);
   });
   test('schedules that can run less than 28 days apart fail', () => {
-    fails(daily({ archive: SnapshotRetention.count(100) }), /archive must be on a schedule that runs at most every 28 days, got 'cron\(0 3 \* \* \? \*\)'/);
+    fails(daily({ archive: SnapshotRetention.count(100) }), /archive must be on a cron schedule that runs at most every 28 days, got 'cron\(0 3 \* \* \? \*\)'/);
     fails({ schedules: [SnapshotSchedule.every(24, { archive: SnapshotRetention.days(90) })] }, /runs at most every 28 days, got 'every 24h'/);
     fails({ schedules: [SnapshotSchedule.cron('cron(0 3 1,15 * ? *)', { archive: SnapshotRetention.count(12) })] }, /at most every 28 days/);
     ok({ schedules: [SnapshotSchedule.cron('cron(0 3 L * ? *)', { archive: SnapshotRetention.count(4) })] });
@@ -214,20 +218,21 @@ describe('archive tier', () => {
 });
 
 describe('sharing', () => {
+  const shared = (share: SnapshotScheduleOptions['share']): Overrides => ({ ...daily({ share }), sourceEncryptionKeys: [key()] });
   test('1 account passes, none fails, account ids are 12 digits', () => {
-    ok(daily({ share: { accounts: ['111122223333'] } }));
-    fails(daily({ share: { accounts: [] } }), /share\.accounts \(count\) must be between 1 and 50 items, got 0/);
-    fails(daily({ share: { accounts: ['1234'] } }), /share\.accounts\[0\] must be a 12-digit AWS account id/);
+    ok(shared({ accounts: ['111122223333'] }));
+    fails(shared({ accounts: [] }), /share\.accounts \(count\) must be between 1 and 50 items, got 0/);
+    fails(shared({ accounts: ['1234'] }), /share\.accounts\[0\] must be a 12-digit AWS account id/);
   });
   test('unsharing is by age', () => {
-    ok(daily({ share: { accounts: ['111122223333'], unshareAfter: SnapshotRetention.days(1) } }));
-    fails(daily({ share: { accounts: ['111122223333'], unshareAfter: SnapshotRetention.count(2) } }), /share\.unshareAfter must be an age/);
-    fails(daily({ share: { accounts: ['111122223333'], unshareAfter: SnapshotRetention.days(0) } }), /unshareAfter\.days must be between 1/);
+    ok(shared({ accounts: ['111122223333'], unshareAfter: SnapshotRetention.days(1) }));
+    fails(shared({ accounts: ['111122223333'], unshareAfter: SnapshotRetention.count(2) }), /share\.unshareAfter must be an age/);
+    fails(shared({ accounts: ['111122223333'], unshareAfter: SnapshotRetention.days(0) }), /unshareAfter\.days must be between 1/);
   });
   test('volumes under the AWS-managed key cannot be shared', () => {
     const stack = testStack();
     const plain = new ec2.Volume(stack, 'V', { availabilityZone: 'us-east-1a', size: Size.gibibytes(1), encrypted: true });
-    expect(() => build({ volumes: [plain], ...daily({ share: { accounts: ['111122223333'] } }) }, stack))
+    expect(() => build({ targetTags: undefined, volumes: [plain], ...daily({ share: { accounts: ['111122223333'] } }) }, stack))
       .toThrow(/protect\(volume\) must be encrypted with a customer-managed key when snapshots are shared, got 'Test\/V'/);
   });
 });
@@ -292,7 +297,7 @@ describe('scripts', () => {
   test('at least one stage; VSS takes no stages or timeout; the root filesystem is never frozen', () => {
     fails(instance(SnapshotScripts.fromDocumentName('my-doc', { preScript: false, postScript: false })), /at least one of preScript and postScript/);
     fails(instance(SnapshotScripts.windowsVss({ timeout: Duration.seconds(30) })), /left out for VSS/);
-    fails(instance(SnapshotScripts.freezeFilesystems(['/'])), /mountPoints\[0\] must be an absolute path other than \//);
+    fails(instance(SnapshotScripts.freezeFilesystems(['/'])), /mountPoints\[0\] must be a mount point whose filesystem does not hold \//);
     fails(instance(SnapshotScripts.freezeFilesystems(["/data'; rm -rf /"])), /mountPoints\[0\] must be an absolute path/);
     fails(instance(SnapshotScripts.fromDocumentName('a b')), /scripts\.documentName must be an SSM document name/);
   });
