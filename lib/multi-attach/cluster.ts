@@ -82,7 +82,7 @@ export interface MultiAttachClusterProps extends HardenedNodeOptions {
    * Termination protection of the nodes. Turn it off (and deploy) before `cdk destroy`.
    * @default true
    */
-  readonly terminationProtection?: boolean;
+  readonly disableApiTermination?: boolean;
 }
 
 /**
@@ -176,7 +176,7 @@ export class MultiAttachCluster extends Construct {
     for (let i = 1; i <= this.nodeCount; i++) {
       const instance = hardened.createInstance(this, `Node${i}`, {
         vpcSubnets: { subnets: [subnet] },
-        disableApiTermination: props.terminationProtection ?? true,
+        disableApiTermination: props.disableApiTermination ?? true,
       });
       instance.addSecurityGroup(this.clusterSecurityGroup);
       Tags.of(instance).add(MultiAttachCluster.CLUSTER_TAG_KEY, this.clusterId);

@@ -278,7 +278,7 @@ describe('MultiAttachCluster overrides', () => {
     // GIVEN
     const stack = testStack();
     const key = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
-    cluster({ ebsEncryptionKey: key, terminationProtection: false, volumes: [{ name: 'data', removalPolicy: RemovalPolicy.SNAPSHOT }] }, stack);
+    cluster({ ebsEncryptionKey: key, disableApiTermination: false, volumes: [{ name: 'data', removalPolicy: RemovalPolicy.SNAPSHOT }] }, stack);
     // WHEN
     const template = Template.fromStack(stack);
     // THEN
@@ -295,6 +295,47 @@ describe('MultiAttachCluster overrides', () => {
           Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
         })]),
       },
+    });
+  });
+
+  test('with a customer-managed EBS key a fenced node can start again: the node role may create grants through EC2', () => {
+    // Starting an instance whose EBS volumes use a customer-managed key makes EC2 create a grant
+    // for the caller; without kms:CreateGrant the start fails (Amazon EBS User Guide, "How Amazon
+    // EBS uses AWS KMS"; AWS KMS Developer Guide, "kms:GrantIsForAWSResource").
+    // GIVEN
+    const stack = testStack();
+    const key = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
+    cluster({ ebsEncryptionKey: key }, stack);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'StartNodesWithEncryptedVolumes',
+          Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+          Condition: {
+            StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            Bool: { 'kms:GrantIsForAWSResource': 'true' },
+          },
+        })]),
+      },
+    });
+  });
+
+  test('the AWS-managed aws/ebs key needs no grant statement', () => {
+    const template = Template.fromStack(cluster().stack);
+    expect(JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'))).not.toContain('StartNodesWithEncryptedVolumes');
+  });
+
+  test('a Windows image in raw block mode gets its root device on /dev/sda1', () => {
+    // Windows AMIs map the root volume to /dev/sda1 (Amazon EC2 User Guide, "Device names for volumes
+    // on Amazon EC2 instances"); another name would add a second disk instead of encrypting the root.
+    const { stack } = cluster({
+      filesystem: ClusterFilesystem.rawBlock(),
+      machineImage: ec2.MachineImage.genericWindows({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
+      BlockDeviceMappings: [Match.objectLike({ DeviceName: '/dev/sda1' })],
     });
   });
 
