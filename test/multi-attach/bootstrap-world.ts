@@ -52,7 +52,9 @@ const STUBS: Record<string, string> = {
 op=$1; shift 2
 echo "ma-aws $op $*" >> "$W/calls"
 case "$op" in
-  stack-instances) shift; for l in "$@"; do echo "$l $(cat "$W/stack/$l" 2>/dev/null || echo -)"; done ;;
+  stack-instances) shift; for l in "$@"; do echo "$l $(cat "$W/stack/$l" 2>/dev/null || echo -)"; done
+    # A replacement the stack completes after the first look.
+    if [ -d "$W/stack-later" ]; then cp "$W"/stack-later/* "$W/stack/"; rm -r "$W/stack-later"; fi ;;
   attachments) for v in "$@"; do [ -f "$W/attach/$v" ] && while read -r i; do [ -n "$i" ] && echo "$v $i attached"; done < "$W/attach/$v"; done; true ;;
   instances) for i in "$@"; do [ -d "$W/inst/$i" ] && echo "$i $(cat "$W/inst/$i/state") $(cat "$W/inst/$i/ip")"; done; true ;;
   force-detach) grep -vx "$2" "$W/attach/$1" > "$W/attach/$1.new"; mv "$W/attach/$1.new" "$W/attach/$1" ;;

@@ -206,6 +206,18 @@ describe('discovery: membership from the stack and the volume attachments, never
     expect(w.calls).not.toContain('systemctl enable');
   });
 
+  test('a new node the stack does not list yet (replacement in progress) waits, then forms once it is listed', () => {
+    // GIVEN the stack still names the old Node1 (i-00) when this new node boots
+    const w = track(world({ stack: { Node1: 'i-00', Node2: 'i-02' } }));
+    w.write('stack-later/Node1', 'i-01');
+    w.write('partition', 'i-01 i-02');
+    // WHEN
+    const { status, log } = w.run();
+    // THEN
+    expect(log).toContain("waiting: this instance i-01 is not one of the stack's nodes");
+    expect(status).toBe(0);
+  });
+
   test('a member that is not attached to every volume yet keeps the cluster waiting', () => {
     const w = track(world({ attachments: { [VOL]: ['i-01'] } }));
     const { status, log } = w.run();

@@ -138,9 +138,14 @@ members_ready() {
   local id vol inst state stack_ids attached foreign=0 missing=0
   local -a logical vols ids
   read -ra logical <<< "$NODE_LOGICAL_IDS"
+  NOT_A_NODE=
   stack_ids=$(aws_ stack-instances "$STACK_ID" "${logical[@]}" | awk '{print $2}')
   if grep -qx -- - <<< "$stack_ids"; then log "waiting: the stack has not created every node yet"; return 1; fi
-  grep -qx -- "$SELF" <<< "$stack_ids" || fail "this instance ${SELF} is not one of the stack's nodes ($(tr '\n' ' ' <<< "$stack_ids")): it belongs to a replaced generation and must not join; terminate it"
+  if ! grep -qx -- "$SELF" <<< "$stack_ids"; then
+    # During a replacement the stack may not list this new node yet: wait, never join meanwhile.
+    NOT_A_NODE="this instance ${SELF} is not one of the stack's nodes ($(tr '\n' ' ' <<< "$stack_ids")): it belongs to a replaced generation and must not join; terminate it"
+    log "waiting: ${NOT_A_NODE}"; return 1
+  fi
   mapfile -t vols < <(volume_ids)
   mapfile -t ids <<< "$stack_ids"
   attached=$(aws_ attachments "${vols[@]}")
@@ -299,7 +304,7 @@ main() {
   SELF=$(imds instance-id)
   read_config
   load_modules
-  wait_for "$TIMEOUT" members_ready || fail "the ${NODE_COUNT} nodes were not all running and attached within ${TIMEOUT} s"
+  wait_for "$TIMEOUT" members_ready || fail "${NOT_A_NODE:-the ${NODE_COUNT} nodes were not all running and attached within ${TIMEOUT} s}"
   log "members: $(member_ids); this node ${SELF}"
   mkdir -p "$STATE_DIR"
   if [ "$mode" = --reconfigure ]; then
