@@ -94,6 +94,17 @@ esac
   // A Filesystem resource created for the directory stands for its mount on this node.
   findmnt: '#!/bin/bash\ngrep -q "^pcs resource create .* directory=${@: -1} " "$W/calls"\n',
   sleep: '#!/bin/bash\ntrue\n',
+  // A fresh Ubuntu image: pcs appears once apt-get installs it; `no-meta` removes the flavour's meta-package.
+  'apt-get': `#!/bin/bash
+echo "apt-get $*" >> "$W/calls"
+case "$*" in
+  *linux-modules-extra-aws*) [ ! -e "$W/no-meta" ] || exit 100 ;;
+  *" pcs "*) [ -f "$W/bin-later/pcs" ] && mv "$W/bin-later/pcs" "$W/bin/pcs" ;;
+esac
+true
+`,
+  'apt-mark': '#!/bin/bash\necho "apt-mark $*" >> "$W/calls"\n',
+  uname: '#!/bin/bash\necho 6.8.0-1015-aws\n',
 };
 
 export class World {
@@ -109,6 +120,9 @@ export class World {
       w(`bin/${name}`, text);
       fs.chmodSync(path.join(this.dir, 'bin', name), 0o755);
     }
+    // The real tools the script may call, and nothing else of /usr/sbin (no real pcs, systemctl...).
+    fs.mkdirSync(path.join(this.dir, 'tools'));
+    for (const tool of ['mkfs.gfs2', 'blkid']) fs.symlinkSync(`/usr/sbin/${tool}`, path.join(this.dir, 'tools', tool));
     for (const [logical, id] of Object.entries(setup.stack)) w(`stack/${logical}`, id);
     for (const i of setup.instances) {
       w(`inst/${i.id}/state`, i.state);
@@ -134,6 +148,13 @@ export class World {
     fs.writeFileSync(path.join(this.dir, 'cib.xml'), execFileSync('cibadmin', ['--empty']));
   }
 
+  /** Makes this node a fresh image: no cluster packages until the bootstrap installs them. */
+  public fresh(): this {
+    fs.mkdirSync(path.join(this.dir, 'bin-later'), { recursive: true });
+    fs.renameSync(path.join(this.dir, 'bin', 'pcs'), path.join(this.dir, 'bin-later', 'pcs'));
+    return this;
+  }
+
   /** The image file standing for a volume's stable device path. */
   public device(vol: string): string {
     return path.join(this.dir, 'dev', `nvme-Amazon_Elastic_Block_Store_vol${vol.replace(/^vol-/, '')}`);
@@ -147,7 +168,7 @@ export class World {
       encoding: 'utf8',
       timeout: 60_000,
       env: {
-        PATH: `${path.join(this.dir, 'bin')}:/usr/sbin:/usr/bin:/sbin:/bin`,
+        PATH: `${path.join(this.dir, 'bin')}:${path.join(this.dir, 'tools')}:/usr/bin:/bin`,
         W: this.dir,
         LOG: path.join(this.dir, 'bootstrap.log'),
         COROSYNC_DIR: path.join(this.dir, 'corosync'),

@@ -124,6 +124,31 @@ describe('first formation', () => {
     expect(w.corosyncCheck().status).toBe(0);
   });
 
+  test('installs the kernel modules through the flavour\'s meta-package, which follows kernel upgrades', () => {
+    // GIVEN a fresh Ubuntu AWS kernel (gfs2 and dlm live in linux-modules-extra)
+    const w = track(world()).fresh();
+    // WHEN
+    const { status } = w.run();
+    // THEN
+    expect(status).toBe(0);
+    expect(w.calls).toContain('apt-get install -y -q linux-modules-extra-aws linux-modules-extra-6.8.0-1015-aws');
+    expect(w.calls).not.toContain('apt-mark hold');
+    expect(w.calls).toMatch(/apt-get install -y -q corosync pacemaker pcs dlm-controld gfs2-utils fence-agents-aws/);
+  });
+
+  test('without a meta-package the running kernel is held, so a fence reboot cannot boot a kernel without the modules', () => {
+    // GIVEN
+    const w = track(world()).fresh();
+    w.write('no-meta', '');
+    // WHEN
+    const { status, log } = w.run();
+    // THEN
+    expect(status).toBe(0);
+    expect(log).toContain('WARNING: no linux-modules-extra-aws; holding the kernel at 6.8.0-1015-aws');
+    expect(w.calls).toContain('apt-get install -y -q linux-modules-extra-6.8.0-1015-aws');
+    expect(w.calls).toContain('apt-mark hold linux-aws linux-image-aws linux-headers-aws');
+  });
+
   test('missing gfs2/dlm kernel modules fail the bootstrap loudly', () => {
     // GIVEN
     const w = track(world());

@@ -393,6 +393,11 @@ describe('MultiAttachCluster overrides', () => {
 
 describe('replacement guard', () => {
   test('a volume keeps its logical id and device when volumes are appended or its in-place properties change', () => {
+    // CloudFormation modifies Size, Iops and VolumeType of an AWS::EC2::Volume in place with
+    // ModifyVolume (AWS::EC2::Volume reference: "When you use AWS CloudFormation to update an Amazon
+    // EBS volume that modifies Iops, Size, or VolumeType, there is a cooldown period ..."; "Amazon
+    // EBS does not support sizing down"), so such a change must keep the volume's logical id and
+    // its attachments: no new, empty volume, and no detach from the live cluster.
     // GIVEN two versions of one cluster
     const before = cluster({ volumes: [{ name: 'data' }] });
     const after = cluster({ volumes: [{ name: 'data', iops: 6000 }, { name: 'logs' }] });

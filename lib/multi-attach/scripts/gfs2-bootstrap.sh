@@ -64,8 +64,13 @@ install_packages() {
   apt-get update -q
   # gfs2 and dlm live in linux-modules-extra, which the AWS images lack. The flavour's meta-package
   # follows every kernel unattended-upgrades installs, so a fence reboot into a new kernel keeps them.
-  apt-get install -y -q "linux-modules-extra-${flavour}" "linux-modules-extra-$(uname -r)" corosync pacemaker pcs \
-    dlm-controld gfs2-utils fence-agents-aws resource-agents-extra python3-boto3
+  if ! apt-get install -y -q "linux-modules-extra-${flavour}" "linux-modules-extra-$(uname -r)"; then
+    # No meta-package for this flavour: modules for the running kernel only, and the kernel pinned.
+    log "WARNING: no linux-modules-extra-${flavour}; holding the kernel at $(uname -r)"
+    apt-get install -y -q "linux-modules-extra-$(uname -r)"
+    apt-mark hold "linux-${flavour}" "linux-image-${flavour}" "linux-headers-${flavour}" || true
+  fi
+  apt-get install -y -q corosync pacemaker pcs dlm-controld gfs2-utils fence-agents-aws resource-agents-extra python3-boto3
   # pcsd is not used (no hacluster password exists): every pcs command below runs locally.
   systemctl disable --now pcsd.service pcsd-ruby.service dlm.service 2>/dev/null || true
 }
