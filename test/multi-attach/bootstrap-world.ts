@@ -60,7 +60,9 @@ case "$op" in
   force-detach) grep -vx "$2" "$W/attach/$1" > "$W/attach/$1.new"; mv "$W/attach/$1.new" "$W/attach/$1" ;;
   get) f="$W/ssm$1"; [ -f "$f" ] && cat "$f"; true ;;
   put) mkdir -p "$(dirname "$W/ssm$1")"; printf '%s' "$2" > "$W/ssm$1" ;;
-  signal) echo "SIGNAL $*" >> "$W/calls" ;;
+  signal) n=$(cat "$W/signal-refusals" 2>/dev/null || echo 0)
+    if [ "$n" -gt 0 ]; then echo $((n - 1)) > "$W/signal-refusals"; exit 1; fi
+    echo "SIGNAL $*" >> "$W/calls" ;;
   authkey) head -c 256 /dev/zero | tr '\\0' 'k' ;;
 esac
 `,

@@ -70,6 +70,18 @@ describe('first formation', () => {
     expect(log).toContain('every file system is mounted');
   });
 
+  test('a signal the wait condition refuses (not yet in creation) is retried', () => {
+    // GIVEN CloudFormation has not started creating the wait condition for the first two tries
+    const w = track(world());
+    w.write('signal-refusals', '2');
+    // WHEN
+    const { status, log } = w.run();
+    // THEN
+    expect(status).toBe(0);
+    expect(log).toContain('signal not accepted yet (try 2)');
+    expect(w.calls).toContain('SIGNAL arn:aws:cloudformation:us-east-1:111111111111:stack/s/1 Formed i-01 SUCCESS');
+  });
+
   test('an existing file system is never re-formatted', () => {
     // GIVEN the volume already holds GFS2 (for example restored from a snapshot)
     const w = track(world({ formatted: [VOL] }));

@@ -53,7 +53,13 @@ imds() {
 signal() {
   if [ -z "${SIGNAL_RESOURCE:-}" ] || [ -e "${STATE_DIR}/signalled" ]; then return 0; fi
   log "signalling $1 to ${SIGNAL_RESOURCE}: $2"
-  aws_ signal "$STACK_ID" "$SIGNAL_RESOURCE" "${SELF:-unknown}" "$1" || true
+  # The wait condition accepts signals once CloudFormation has started creating it, which can be
+  # after this node is ready: retry for a few minutes.
+  local try
+  for try in $(seq 1 18); do
+    aws_ signal "$STACK_ID" "$SIGNAL_RESOURCE" "${SELF:-unknown}" "$1" && break
+    log "signal not accepted yet (try ${try})"; sleep "${POLL:-10}"
+  done
   mkdir -p "$STATE_DIR" && touch "${STATE_DIR}/signalled"
 }
 
