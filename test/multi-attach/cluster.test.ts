@@ -424,6 +424,21 @@ describe('replacement guard', () => {
     }
   });
 
+  test('scaling out or adding a volume leaves the user data of the existing nodes unchanged, so no node restarts', () => {
+    // CloudFormation applies a UserData change by stopping and starting the instance
+    // (AWS::EC2::Instance reference, UserData: "Update requires: Some interruptions").
+    // GIVEN the default cluster, then one with a third node and a second volume
+    const before = Template.fromStack(cluster().stack);
+    const after = Template.fromStack(cluster({ nodeCount: 3, volumes: [{ name: 'data' }, { name: 'logs' }] }).stack);
+    // THEN Node1 and Node2 keep their logical ids and their user data
+    const node = (t: Template, n: number) => Object.entries(t.findResources('AWS::EC2::Instance'))
+      .find(([id]) => id.startsWith(`ClusterNode${n}`))!;
+    for (const n of [1, 2]) {
+      expect(node(after, n)[0]).toEqual(node(before, n)[0]);
+      expect(node(after, n)[1].Properties.UserData).toEqual(node(before, n)[1].Properties.UserData);
+    }
+  });
+
   test('a volume whose device name is pinned keeps its attachments when an earlier volume is removed', () => {
     // GIVEN 'logs' was second (/dev/sdg) and 'data' is removed
     const { stack } = cluster({ volumes: [{ name: 'logs', deviceName: '/dev/sdg' }] });
