@@ -1,4 +1,4 @@
-import { Fn, RemovalPolicy, Resource, Size, SizeRoundingBehavior, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Aws, CfnRule, Fn, RemovalPolicy, Resource, Size, SizeRoundingBehavior, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -25,13 +25,23 @@ export interface MultiAttachVolumeOptions {
    */
   readonly name: string;
   /**
-   * Size. io2: 4-65,536 GiB; io1: 4-16,384 GiB.
+   * Device name of the volume's attachments on every node. The nodes address the volume by its
+   * stable path (`stableDevicePath`), never by this name; it only has to stay the same for as
+   * long as the volume is attached, because a changed device name replaces the attachments.
+   * @default - by position in `volumes`: /dev/sdf, /dev/sdg, ... (removing a volume that is not
+   *   the last shifts the later ones: give those their current device name first)
+   */
+  readonly deviceName?: string;
+  /**
+   * Size. io2: 4-65,536 GiB; io1: 4-16,384 GiB. CloudFormation applies a change in place
+   * (ModifyVolume, no replacement): a larger size then needs `gfs2_grow` (see the README); a smaller
+   * one fails the update, because EBS volumes cannot shrink.
    * @default Size.gibibytes(100)
    */
   readonly size?: Size;
   /**
    * Provisioned IOPS, shared by every node the volume is attached to. io2: 100-256,000 and at
-   * most 1,000 per GiB; io1: 100-64,000 and at most 50 per GiB.
+   * most 1,000 per GiB; io1: 100-64,000 and at most 50 per GiB. Changed in place (ModifyVolume).
    * @default 3000
    */
   readonly iops?: number;
@@ -109,8 +119,9 @@ export class MultiAttachVolume extends Resource implements ec2.IVolume {
       kmsKeyId: props.encryptionKey?.keyArn,
       snapshotId: props.snapshotId,
     });
-    // Deletion and replacement keep the data (CloudFormation replaces a Multi-Attach volume
-    // whose AZ, type, size or IOPS changes).
+    // Deletion and replacement keep the data. CloudFormation modifies Size, Iops and VolumeType in
+    // place (ModifyVolume; AWS::EC2::Volume reference) and replaces the volume when the AZ, the
+    // snapshot or the key changes: a replacement is a new, empty volume, so the old one is kept.
     this.resource.applyRemovalPolicy(removalPolicy);
     Tags.of(this.resource).add('Name', `${this.node.path}`);
 
@@ -162,6 +173,18 @@ export class MultiAttachVolume extends Resource implements ec2.IVolume {
     if (volumeType === ec2.EbsDeviceVolumeType.IO1 && !Token.isUnresolved(region) && !IO1_MULTI_ATTACH_REGIONS.includes(region)) {
       invalid(this, 'volumeType', `io1 in ${region}`, `io2, or io1 only in ${IO1_MULTI_ATTACH_REGIONS.join(', ')}`,
         'io1 Multi-Attach is limited to those regions; io2 supports Multi-Attach everywhere and costs the same per GiB.');
+    }
+    if (volumeType === ec2.EbsDeviceVolumeType.IO1 && Token.isUnresolved(region)) {
+      // An environment-agnostic stack: CloudFormation checks the region before it creates anything.
+      const stack = Stack.of(this);
+      if (!stack.node.tryFindChild('Io1MultiAttachRegions')) {
+        new CfnRule(stack, 'Io1MultiAttachRegions', {
+          assertions: [{
+            assert: Fn.conditionContains(IO1_MULTI_ATTACH_REGIONS, Aws.REGION),
+            assertDescription: `io1 Multi-Attach volumes exist only in ${IO1_MULTI_ATTACH_REGIONS.join(', ')}; use io2 in other regions.`,
+          }],
+        });
+      }
     }
     if (removalPolicy === RemovalPolicy.DESTROY) {
       invalid(this, 'removalPolicy', 'DESTROY', 'RETAIN, SNAPSHOT or RETAIN_ON_UPDATE_OR_DELETE',

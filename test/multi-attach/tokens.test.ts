@@ -53,7 +53,8 @@ describe('values known only at deploy', () => {
     // the bootstrap script gets references, never the raw encoding of a number Token
     const script = userDataOf(template);
     expect(script).toContain(`CLUSTER_NAME='{"Ref":"ClusterName"}'`);
-    expect(script).toContain(`JOURNALS='{"Ref":"Journals"}'`);
+    // the journal count reaches the nodes through the configuration parameter, as a reference
+    expect(JSON.stringify(template.findResources('AWS::SSM::Parameter'))).toContain('{"Ref":"Journals"}');
     expect(script).toContain(`MOUNT_ROOT='{"Ref":"MountRoot"}'`);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/-1\.\d{10,16}e\+289/);
   });
