@@ -20,11 +20,32 @@ export interface ManagedKeyOptions {
  */
 export function keyOrCreate(scope: Construct, id: string, key: kms.IKey | undefined, options: ManagedKeyOptions): kms.IKey {
   if (key) return key;
-  return new kms.Key(scope, id, {
+  const created = new kms.Key(scope, id, {
     description: options.description,
     enableKeyRotation: true,
     removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
   });
+  denyGrantsExceptForAwsResources(created);
+  return created;
+}
+
+/**
+ * Lets only AWS services create grants on the key: a Deny of `kms:CreateGrant` unless the grant is
+ * for an AWS resource (`kms:GrantIsForAWSResource`, as EBS, EC2 and Auto Scaling create them for
+ * encrypted volumes) or the caller is an AWS service (`aws:PrincipalIsAWSService`). This is AWS
+ * Control Tower proactive control CT.KMS.PR.3 ("Require an AWS KMS key policy to have a statement
+ * that limits creation of AWS KMS grants to AWS services"; AWS Control Tower User Guide, proactive
+ * controls for AWS KMS), and AWS KMS Developer Guide, "kms:GrantIsForAWSResource".
+ */
+export function denyGrantsExceptForAwsResources(key: kms.IKey): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'], // in a key policy, '*' means this key
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
 }
 
 /** Options of {@link allowCloudWatchLogs}. */

@@ -4,18 +4,24 @@
  * strict mode, its acknowledgements pass review, and its templates match the snapshots.
  * This is the only test file that starts the template-check engine.
  */
-import { Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { keyOrCreate } from '../../lib/core/encryption';
 import { createCompliantApp } from '../../bin/compliance';
-import { maskedTemplate } from '../util';
+import { checkControlTower, reviewControlTower } from './control-tower';
+import { CONTROL_TOWER_EXEMPTIONS } from './control-tower-exemptions';
+import { maskedTemplate, testApp } from '../util';
 import { allApps, strictAppProps } from './apps';
 import { ComplianceResult, checkCompliance, formatFindings } from './harness';
 
-describe.each(allApps())('%s', (_name, createApp) => {
+describe.each(allApps())('%s', (name, createApp) => {
   let result: ComplianceResult;
+  let app: App;
   beforeAll(() => {
-    result = checkCompliance(createApp(strictAppProps()));
+    app = createApp(strictAppProps());
+    result = checkCompliance(app);
   });
 
   test('has zero findings under the four cdk-nag packs and the strict template check', () => {
@@ -24,6 +30,11 @@ describe.each(allApps())('%s', (_name, createApp) => {
 
   test('acknowledges only narrowly, each with a reason', () => {
     expect(result.acknowledgementProblems).toEqual([]);
+  });
+
+  test('passes the AWS Control Tower proactive controls, except the listed exemptions', () => {
+    const failures = checkControlTower(result.templates, app);
+    expect(reviewControlTower(failures, CONTROL_TOWER_EXEMPTIONS[name] ?? [])).toEqual([]);
   });
 
   test('synthesizes the same templates as the snapshot', () => {
@@ -84,5 +95,48 @@ describe('the harness itself', () => {
     ]));
     // and the bare IAM5 acknowledgement did not hide the granular finding
     expect(result.findings.map((f) => f.rule)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+
+  test('reports Control Tower failures, exemptions that match nothing, and exemptions without a reason', () => {
+    // GIVEN an instance with a root-level subnet (CT.EC2.PR.8 wants a network interface without a
+    // public IP) and a key whose policy lets any principal create grants (CT.KMS.PR.3)
+    const app = testApp(); // no cdk-nag packs: only the controls are under test
+    const stack = new Stack(app, 'Guarded', { env: { region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new ec2.Instance(stack, 'Instance', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    new kms.Key(stack, 'Key');
+    const templates = { Guarded: app.synth().getStackByName('Guarded').template };
+
+    // WHEN
+    const failures = checkControlTower(templates, app);
+    const problems = reviewControlTower(failures, [
+      { constructPath: 'Guarded/Instance/Resource', control: 'CT.EC2.PR.8', reason: 'short' },
+      { constructPath: 'Guarded/Nothing', control: 'CT.S3.PR.1', reason: 'An exemption for a resource that does not exist at all.' },
+    ]);
+
+    // THEN
+    expect(failures).toEqual(expect.arrayContaining([
+      expect.objectContaining({ control: 'CT.EC2.PR.8', constructPath: 'Guarded/Instance/Resource' }),
+      expect.objectContaining({ control: 'CT.KMS.PR.3', constructPath: 'Guarded/Key/Resource' }),
+    ]));
+    expect(problems).toEqual(expect.arrayContaining([
+      'CT.KMS.PR.3 on Guarded/Key/Resource fails and is not on the exemption list',
+      'CT.EC2.PR.8 on Guarded/Instance/Resource: the exemption needs a reason a reviewer can check (at least 40 characters)',
+      'CT.S3.PR.1 on Guarded/Nothing: exempted but does not fail; remove the entry',
+    ]));
+    expect(problems.filter((p) => p.startsWith('CT.EC2.PR.8 on Guarded/Instance/Resource fails'))).toEqual([]);
+  });
+
+  test('a key made by the library passes CT.KMS.PR.3 (grants only for AWS resources)', () => {
+    // GIVEN
+    const app = testApp(); // no cdk-nag packs: only the controls are under test
+    const stack = new Stack(app, 'Keyed', { env: { region: 'us-east-1' } });
+    keyOrCreate(stack, 'Key', undefined, { description: 'test key' });
+    // WHEN
+    const failures = checkControlTower({ Keyed: app.synth().getStackByName('Keyed').template }, app);
+    // THEN
+    expect(failures.filter((f) => f.control === 'CT.KMS.PR.3')).toEqual([]);
   });
 });
