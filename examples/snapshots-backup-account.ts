@@ -4,9 +4,10 @@
  * copy event policy copies each shared snapshot, encrypted with a key of this account, and keeps
  * the copies 35 days. Deleting snapshots in a compromised production account leaves these alone.
  */
-import { App, AppProps, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
+import { SecureKey } from '../lib/core';
 import { CrossAccountCopyPolicy, SnapshotRetention } from '../lib/snapshots';
 
 /** The production account that shares its snapshots (an example value). */
@@ -18,10 +19,8 @@ export function createApp(props: AppProps = {}): App {
     env: resolveEnv(app),
     description: 'Backup account: copies of the snapshots production shares, under this account key (DLM event policy)',
   });
-  const backupKey = new kms.Key(stack, 'BackupKey', {
+  const backupKey = new SecureKey(stack, 'BackupKey', {
     description: 'Encrypts the copies of shared production snapshots',
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
   });
   new CrossAccountCopyPolicy(stack, 'FromProduction', {
     sourceAccounts: [PRODUCTION_ACCOUNT],

@@ -5,8 +5,8 @@
  */
 import { App, AppProps, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
+import { SecureKey } from '../lib/core';
 import { SnapshotPolicy, SnapshotRetention, SnapshotSchedule } from '../lib/snapshots';
 
 export function createApp(props: AppProps = {}): App {
@@ -16,10 +16,8 @@ export function createApp(props: AppProps = {}): App {
     description: 'Scheduled EBS snapshots: nightly web data volumes, hourly cluster volume (Data Lifecycle Manager)',
   });
 
-  const key = new kms.Key(stack, 'VolumeKey', {
+  const key = new SecureKey(stack, 'VolumeKey', {
     description: 'EBS volumes and snapshots of the snapshots example',
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
   });
   const az = stack.availabilityZones[0];
   const webData = [1, 2].map((n) => new ec2.Volume(stack, `WebData${n}`, {

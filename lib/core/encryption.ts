@@ -19,14 +19,24 @@ export interface ManagedKeyOptions {
  * `cdk destroy` (volumes, snapshots and AMIs encrypted with it would otherwise become unreadable).
  */
 export function keyOrCreate(scope: Construct, id: string, key: kms.IKey | undefined, options: ManagedKeyOptions): kms.IKey {
-  if (key) return key;
-  const created = new kms.Key(scope, id, {
-    description: options.description,
-    enableKeyRotation: true,
-    removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
-  });
-  denyGrantsExceptForAwsResources(created);
-  return created;
+  return key ?? new SecureKey(scope, id, options);
+}
+
+/**
+ * A customer-managed key as the library makes them: rotation on, kept on `cdk destroy` (volumes,
+ * snapshots and AMIs encrypted with it would otherwise become unreadable), and grants only for AWS
+ * resources (Control Tower CT.KMS.PR.3, see {@link denyGrantsExceptForAwsResources}). Use it for
+ * the keys you give the patterns.
+ */
+export class SecureKey extends kms.Key {
+  constructor(scope: Construct, id: string, props: ManagedKeyOptions) {
+    super(scope, id, {
+      description: props.description,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    denyGrantsExceptForAwsResources(this);
+  }
 }
 
 /**
@@ -38,14 +48,19 @@ export function keyOrCreate(scope: Construct, id: string, key: kms.IKey | undefi
  * controls for AWS KMS), and AWS KMS Developer Guide, "kms:GrantIsForAWSResource".
  */
 export function denyGrantsExceptForAwsResources(key: kms.IKey): void {
-  key.addToResourcePolicy(new iam.PolicyStatement({
+  key.addToResourcePolicy(denyNonAwsGrantsStatement());
+}
+
+/** The key-policy statement of {@link denyGrantsExceptForAwsResources}, for a policy document written in full. */
+export function denyNonAwsGrantsStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
     sid: 'DenyGrantsExceptForAwsResources',
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
     actions: ['kms:CreateGrant'],
     resources: ['*'], // in a key policy, '*' means this key
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
+  });
 }
 
 /** Options of {@link allowCloudWatchLogs}. */

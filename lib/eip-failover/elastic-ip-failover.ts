@@ -132,6 +132,9 @@ export class ElasticIpFailover extends Construct {
       encryptionMasterKey: key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // A dead-letter queue for the function only: no queue may redrive into it (Control Tower
+      // CT.SQS.PR.1 accepts a dead-letter queue that declares its RedriveAllowPolicy).
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
     });
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const logGroup = this.logGroup('LogGroup', key, logRetention);

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { denyNonAwsGrantsStatement } from '../core/encryption';
 import { allow } from '../core/iam';
 
 /** What the GFS2 nodes' permissions are scoped to. */
@@ -51,6 +52,7 @@ export function authkeySeed(scope: Construct, role: iam.IRole): kms.Key {
           resources: ['*'],
           conditions: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
         }),
+        denyNonAwsGrantsStatement(),
       ],
     }),
   });
