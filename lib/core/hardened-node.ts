@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { LaunchTimeImage } from './launch-time-image';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { checkExclusive, checkPattern, checkRange, invalid, isKnown } from './validation';
 
@@ -17,8 +18,11 @@ export interface HardenedNodeOptions {
    */
   readonly instanceType?: ec2.InstanceType;
   /**
-   * Image to launch.
-   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy
+   * Image to launch. An image read at deploy (`ec2.MachineImage.latestAmazonLinux2023()`,
+   * `fromSsmParameter`) replaces every instance on the first deploy after a new AMI; a
+   * `LaunchTimeImage` is read only when an instance launches.
+   * @default - `LaunchTimeImage.latestAmazonLinux2023()` for the architecture of `instanceType`:
+   *   the latest Amazon Linux 2023 when each instance launches; later releases never replace running instances
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
@@ -186,7 +190,7 @@ export class HardenedNode extends Construct {
     this.vpc = props.vpc;
     this.httpPutResponseHopLimit = props.httpPutResponseHopLimit ?? 1;
     this.instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
-    this.machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023();
+    this.machineImage = props.machineImage ?? LaunchTimeImage.latestAmazonLinux2023({ cpuType: cpuTypeOf(this.instanceType) });
     // Not `machineImage.getImage(this).userData`: resolving the image here, outside the instance,
     // leaves an unused region mapping for genericLinux images (template check W7001).
     this.userData = props.userData;
@@ -285,7 +289,7 @@ export class HardenedNode extends Construct {
   public createLaunchTemplate(scope: Construct, id: string, options: HardenedLaunchTemplateOptions = {}): ec2.LaunchTemplate {
     const template = new ec2.LaunchTemplate(scope, id, {
       instanceType: this.instanceType,
-      machineImage: this.machineImage,
+      machineImage: this.machineImage instanceof LaunchTimeImage ? this.machineImage.forLaunchTemplate() : this.machineImage,
       role: this.instanceProfile ? undefined : this.role,
       instanceProfile: this.instanceProfile,
       securityGroup: this.securityGroup,
@@ -299,5 +303,15 @@ export class HardenedNode extends Construct {
     });
     this.setDeployTimeHopLimit(template.node.defaultChild as ec2.CfnLaunchTemplate, 'LaunchTemplateData.MetadataOptions');
     return template;
+  }
+}
+
+/** The Amazon Linux CPU type matching an instance type (x86_64 when the type is not known at synth). */
+function cpuTypeOf(instanceType: ec2.InstanceType): ec2.AmazonLinuxCpuType {
+  if (!isKnown(instanceType.toString())) return ec2.AmazonLinuxCpuType.X86_64;
+  try {
+    return instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64;
+  } catch {
+    return ec2.AmazonLinuxCpuType.X86_64; // a type aws-cdk-lib cannot parse: its own check reports it
   }
 }

@@ -2,3 +2,4 @@
 export * from './managed-policy-role';
 export * from './secure-vpc';
 export * from './hardened-node';
+export * from './launch-time-image';
