@@ -251,26 +251,33 @@ export class HardenedNode extends Construct {
   /** Makes one instance with the hardened settings in the given scope. */
   public createInstance(scope: Construct, id: string, options: HardenedInstanceOptions = {}): ec2.Instance {
     const instance = new ec2.Instance(scope, id, {
+      ...this.settings(options.userData, options.extraBlockDevices),
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      instanceType: this.instanceType,
       machineImage: this.machineImage,
-      role: this.instanceProfile ? undefined : this.role,
-      instanceProfile: this.instanceProfile,
-      securityGroup: this.securityGroup,
-      userData: options.userData ?? this.userData,
-      keyPair: this.props.keyPair,
-      blockDevices: this.blockDevices(options.extraBlockDevices),
       httpTokens: ec2.HttpTokens.REQUIRED,
-      httpEndpoint: true,
-      httpPutResponseHopLimit: this.knownHopLimit,
-      detailedMonitoring: this.props.detailedMonitoring ?? true,
       disableApiTermination: options.disableApiTermination ?? true,
       instanceName: options.instanceName,
       propagateTagsToVolumeOnCreation: true,
     });
     this.setDeployTimeHopLimit(instance.node.defaultChild as ec2.CfnInstance, 'MetadataOptions');
     return instance;
+  }
+
+  /** What instances and launch templates share (the IMDSv2 token setting differs only in its enum type). */
+  private settings(userData: ec2.UserData | undefined, extraBlockDevices: ec2.BlockDevice[] | undefined) {
+    return {
+      instanceType: this.instanceType,
+      role: this.instanceProfile ? undefined : this.role,
+      instanceProfile: this.instanceProfile,
+      securityGroup: this.securityGroup,
+      userData: userData ?? this.userData,
+      keyPair: this.props.keyPair,
+      blockDevices: this.blockDevices(extraBlockDevices),
+      httpEndpoint: true,
+      httpPutResponseHopLimit: this.knownHopLimit,
+      detailedMonitoring: this.props.detailedMonitoring ?? true,
+    };
   }
 
   /** The hop limit for the L2s, which range-check it without a Token guard (aws-cdk-lib 2.276). */
@@ -288,18 +295,9 @@ export class HardenedNode extends Construct {
   /** Makes a launch template with the hardened settings (for Auto Scaling groups). */
   public createLaunchTemplate(scope: Construct, id: string, options: HardenedLaunchTemplateOptions = {}): ec2.LaunchTemplate {
     const template = new ec2.LaunchTemplate(scope, id, {
-      instanceType: this.instanceType,
+      ...this.settings(options.userData, options.extraBlockDevices),
       machineImage: this.machineImage instanceof LaunchTimeImage ? this.machineImage.forLaunchTemplate() : this.machineImage,
-      role: this.instanceProfile ? undefined : this.role,
-      instanceProfile: this.instanceProfile,
-      securityGroup: this.securityGroup,
-      userData: options.userData ?? this.userData,
-      keyPair: this.props.keyPair,
-      blockDevices: this.blockDevices(options.extraBlockDevices),
       httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
-      httpEndpoint: true,
-      httpPutResponseHopLimit: this.knownHopLimit,
-      detailedMonitoring: this.props.detailedMonitoring ?? true,
     });
     this.setDeployTimeHopLimit(template.node.defaultChild as ec2.CfnLaunchTemplate, 'LaunchTemplateData.MetadataOptions');
     return template;
