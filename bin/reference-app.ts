@@ -26,7 +26,9 @@ export function createReferenceApp(props: AppProps = {}): App {
   const env = resolveEnv(app);
 
   const network = new Stack(app, 'CatPhotos-Network', { env, description: 'Shared VPC of the cat-photo reference app' });
-  const { vpc } = new SecureVpc(network, 'Vpc');
+  // Systems Manager endpoints: the web servers sit in public subnets for the Elastic IP, and the node
+  // that does not hold it has no other way to Session Manager (no NAT route, no public IP).
+  const { vpc } = new SecureVpc(network, 'Vpc', { ssmEndpoints: true });
 
   const golden = new GoldenAmiStack(app, 'CatPhotos-GoldenAmi', { env, vpc, description: 'Golden web-server AMI pipeline' });
 

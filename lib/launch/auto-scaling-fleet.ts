@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HardenedNode } from '../core/hardened-node';
 import { createSecureTopic } from '../core/notifications';
+import { checkSsmPath } from '../core/secure-vpc';
 import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 import { applyDeployTimeThroughput } from './data-volume';
 import { FleetBaseProps, buildFoundation } from './fleet-base';
@@ -129,9 +130,11 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
 
     this.notificationTopic = props.notificationTopic ?? this.createTopic();
 
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    checkSsmPath(this, vpc, vpc.selectSubnets(vpcSubnets).subnets, false);
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets,
       launchTemplate: this.launchTemplate,
       ...capacity,
       healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod: warmup }),

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HardenedNode } from '../core/hardened-node';
+import { checkSsmPath } from '../core/secure-vpc';
 import { checkRange, invalid, isKnown } from '../core/validation';
 import { FleetBaseProps, buildFoundation } from './fleet-base';
 import { FleetImage } from './fleet-image';
@@ -73,6 +74,7 @@ export class InstanceFleet extends Construct implements ec2.IConnectable {
       invalid(this, 'vpcSubnets', props.vpcSubnets ?? 'private subnets with egress', 'a selection with at least one subnet',
         'Select subnets that exist in the VPC.');
     }
+    checkSsmPath(this, vpc, subnets, false);
 
     this.instances = [];
     for (let i = 0; i < count; i++) {
