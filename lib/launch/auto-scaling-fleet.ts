@@ -71,7 +71,7 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 /**
  * An Auto Scaling group of hardened instances launched from one image through a hardened launch
- * template. A new launch template version (new AMI resolved at deploy, new user data, a new
+ * template. A new launch template version (new user data, a new
  * `imageRevision`) makes CloudFormation roll the group with an instance refresh that keeps
  * `minHealthyPercentage` in service. Launch, terminate and error events go to an encrypted SNS
  * topic. The group is exposed for load balancers and scaling policies; when it is attached to a
@@ -126,7 +126,11 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
       // Instance tags live in the launch template data, so a new label is a new template version.
       Tags.of(this.launchTemplate).add('ImageRevision', props.imageRevision);
     }
-    if (props.ebsEncryptionKey) allowAutoScalingToUseKey(props.ebsEncryptionKey, EBS_KEY_ACTIONS, true);
+    // The service-linked role launches the instances, so it needs the key of the volumes and that of
+    // the AMI's snapshots (a pipeline's key travels with FleetImage.fromPipeline).
+    for (const key of new Set([props.ebsEncryptionKey, image.encryptionKey])) {
+      if (key) allowAutoScalingToUseKey(key, EBS_KEY_ACTIONS, true);
+    }
 
     this.notificationTopic = props.notificationTopic ?? this.createTopic();
 
@@ -206,11 +210,19 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
   }
 
   private createTopic(): sns.ITopic {
-    const topic = createSecureTopic(this, 'Notifications', {
-      displayName: `Scaling events of ${this.node.path}`,
-      publisherServices: ['autoscaling.amazonaws.com'],
-    });
-    if (topic.masterKey) allowAutoScalingToUseKey(topic.masterKey, TOPIC_KEY_ACTIONS, false);
+    const topic = createSecureTopic(this, 'Notifications', { displayName: `Scaling events of ${this.node.path}` });
+    if (topic.masterKey) {
+      allowAutoScalingToUseKey(topic.masterKey, TOPIC_KEY_ACTIONS, false);
+      // The service principal only on behalf of this account (confused-deputy guard, IAM User Guide
+      // "The confused deputy problem"; AWS KMS Developer Guide, "aws:SourceAccount").
+      topic.masterKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowAutoScalingServiceOfThisAccount',
+        principals: [new iam.ServicePrincipal('autoscaling.amazonaws.com')],
+        actions: TOPIC_KEY_ACTIONS,
+        resources: ['*'], // in a key policy, '*' means this key
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }));
+    }
     return topic;
   }
 }

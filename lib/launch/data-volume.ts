@@ -27,15 +27,18 @@ export interface DataVolume {
   readonly iops?: number;
   /**
    * Throughput of a gp3 volume in MiB/s, 125-2,000 (at most 0.25 MiB/s per provisioned IOPS).
+   * `AutoScalingFleet` only: the block devices of a standalone instance (`AWS::EC2::Instance`)
+   * have no throughput, so an `InstanceFleet` refuses it.
    * @default - 125 MiB/s
    */
   readonly throughputMiBps?: number;
   /**
-   * Keep the volume when its instance terminates (replacement, scale-in, `cdk destroy`). Kept
-   * volumes stay encrypted and are billed until you delete them; set `false` for scratch space.
-   * @default true
+   * Delete the volume when its instance terminates (replacement, scale-in, `cdk destroy`). Kept
+   * volumes stay encrypted and are billed until you delete them.
+   * @default - false on an `InstanceFleet` (the data survives the instance); true on an
+   *   `AutoScalingFleet`, where every scale-in would otherwise leave a detached volume behind
    */
-  readonly keepOnTermination?: boolean;
+  readonly deleteOnTermination?: boolean;
 }
 
 interface TypeLimits {
@@ -65,7 +68,7 @@ const DEVICE_NAME = /^(\/dev\/(sd[b-z]|xvd[b-z][a-z]?)|xvd[b-z][a-z]?)$/;
 
 /** Validates the volumes and turns them into encrypted block devices. */
 export function dataVolumeBlockDevices(scope: IConstruct, volumes: DataVolume[], rootDeviceName: string,
-  key: kms.IKey | undefined): ec2.BlockDevice[] {
+  key: kms.IKey | undefined, deleteByDefault: boolean): ec2.BlockDevice[] {
   const names = new Set<string>([rootDeviceName]);
   return volumes.map((v, i) => {
     const property = `dataVolumes[${i}]`;
@@ -86,8 +89,11 @@ export function dataVolumeBlockDevices(scope: IConstruct, volumes: DataVolume[],
         invalid(scope, `${property}.iops`, undefined, `given for ${type} (${limits.iops.min}-${limits.iops.max})`, 'Provisioned IOPS volumes need their IOPS.');
       }
       checkRange(scope, { property: `${property}.iops`, value: v.iops, min: limits.iops.min, max: limits.iops.max, unit: `IOPS for ${type}` });
-      if (v.iops !== undefined && isKnown(v.iops) && isKnown(size) && v.iops > size * limits.iops.perGiB) {
-        invalid(scope, `${property}.iops`, v.iops, `at most ${limits.iops.perGiB} IOPS per GiB for ${type} (${size * limits.iops.perGiB} for ${size} GiB)`,
+      // The per-GiB ratio caps IOPS above the minimum only: a gp3 volume of any size gets its 3,000 IOPS baseline
+      // (Amazon EBS User Guide, "General Purpose SSD volumes": gp3 "3,000 IOPS ... regardless of volume size").
+      const ceiling = Math.max(size * limits.iops.perGiB, limits.iops.min);
+      if (v.iops !== undefined && isKnown(v.iops) && isKnown(size) && v.iops > ceiling) {
+        invalid(scope, `${property}.iops`, v.iops, `at most ${limits.iops.perGiB} IOPS per GiB for ${type} (${ceiling} for ${size} GiB)`,
           'Make the volume larger or provision fewer IOPS.');
       }
     } else if (v.iops !== undefined) {
@@ -115,7 +121,7 @@ export function dataVolumeBlockDevices(scope: IConstruct, volumes: DataVolume[],
         throughput: isKnown(v.throughputMiBps) ? v.throughputMiBps : undefined,
         encrypted: true,
         kmsKey: key,
-        deleteOnTermination: !(v.keepOnTermination ?? true),
+        deleteOnTermination: v.deleteOnTermination ?? deleteByDefault,
       }),
     };
   });

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { HardenedNode, HardenedNodeOptions } from '../core/hardened-node';
 import { SecureVpc } from '../core/secure-vpc';
-import { checkExclusive } from '../core/validation';
+import { checkExclusive, invalid } from '../core/validation';
 import { DataVolume, dataVolumeBlockDevices } from './data-volume';
 import { FleetImage } from './fleet-image';
 
@@ -11,7 +11,7 @@ export interface FleetBaseProps extends HardenedNodeOptions {
   /**
    * Image the instances launch from. Exclusive with `machineImage` (which is the same as
    * `FleetImage.fromMachineImage(machineImage)`).
-   * @default FleetImage.latestAmazonLinux2023() - resolved at deploy
+   * @default FleetImage.latestAmazonLinux2023() - read when each instance launches
    */
   readonly image?: FleetImage;
   /**
@@ -45,7 +45,18 @@ export function buildFoundation(scope: Construct, props: FleetBaseProps, forLaun
   const image = props.image
     ?? (props.machineImage ? FleetImage.fromMachineImage(props.machineImage) : FleetImage.latestAmazonLinux2023());
   const machineImage = forLaunchTemplate ? image._forLaunchTemplate(scope) : image._forInstances(scope);
-  const dataDevices = dataVolumeBlockDevices(scope, props.dataVolumes ?? [], props.rootDeviceName ?? '/dev/xvda', props.ebsEncryptionKey);
+  const volumes = props.dataVolumes ?? [];
+  if (!forLaunchTemplate) {
+    // AWS::EC2::Instance's Ebs block device has no Throughput (CloudFormation reference): it would be dropped.
+    volumes.forEach((v, i) => {
+      if (v.throughputMiBps !== undefined) {
+        invalid(scope, `dataVolumes[${i}].throughputMiBps`, v.throughputMiBps, 'left out on an InstanceFleet',
+          'Standalone instances cannot set a gp3 throughput at launch (125 MiB/s). Use an AutoScalingFleet (launch template), '
+          + 'or raise the throughput after launch with aws ec2 modify-volume.');
+      }
+    });
+  }
+  const dataDevices = dataVolumeBlockDevices(scope, volumes, props.rootDeviceName ?? '/dev/xvda', props.ebsEncryptionKey, forLaunchTemplate);
   const vpc = props.vpc ?? new SecureVpc(scope, 'Vpc').vpc;
   const userData = props.userData ?? image._defaultUserData(scope, machineImage);
   const node = new HardenedNode(scope, 'Node', { ...props, vpc, machineImage, userData });

@@ -1,5 +1,5 @@
 export { FleetImage } from './fleet-image';
-export type { RegionalAmi, AmiIdsOptions, SsmImageOptions, LatestAmazonLinuxOptions } from './fleet-image';
+export type { RegionalAmi, AmiIdsOptions, SsmImageOptions, LatestAmazonLinuxOptions, MachineImageOptions } from './fleet-image';
 export type { DataVolume } from './data-volume';
 export type { FleetBaseProps } from './fleet-base';
 export { InstanceFleet } from './instance-fleet';

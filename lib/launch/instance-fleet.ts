@@ -18,10 +18,21 @@ export interface InstanceFleetProps extends FleetBaseProps {
   readonly instanceCount?: number;
   /**
    * Termination protection (AwsSolutions-EC29). Turn it off and deploy before removing instances
-   * or running `cdk destroy`.
+   * or running `cdk destroy`. It does not stop a replacement: CloudFormation creates the new
+   * instance, fails to delete the old one, and leaves it running outside the stack.
    * @default true
    */
   readonly terminationProtection?: boolean;
+  /**
+   * Image generation of each instance, in launch order (`Instance1` first; missing entries are 0).
+   * Instances keep the AMI they launched with: the image is read when an instance launches, so a
+   * new AMI alone replaces nothing. Raising one instance's generation replaces that instance (a new
+   * logical id) on the next deploy, launched from the AMI the image names at that moment. Raise one
+   * entry per deploy to roll the fleet one instance at a time. Refused for a fleet whose data volumes
+   * are kept on termination: the replacement would leave them detached from the new instance.
+   * @default - every instance at generation 0
+   */
+  readonly imageGenerations?: number[];
 }
 
 /** The largest fleet of standalone instances: each instance is a resource of a 500-resource template. */
@@ -61,7 +72,9 @@ export class InstanceFleet extends Construct implements ec2.IConnectable {
         'Write the count literally, or use an AutoScalingFleet, whose capacities may come from parameters.');
     }
 
+    const generations = this.validateGenerations(props, count);
     const { vpc, node, image, dataDevices } = buildFoundation(this, props, false);
+    this.refuseDeployTimeReplacement(image, count, props);
     this.vpc = vpc;
     this.hardenedNode = node;
     this.image = image;
@@ -78,7 +91,8 @@ export class InstanceFleet extends Construct implements ec2.IConnectable {
 
     this.instances = [];
     for (let i = 0; i < count; i++) {
-      const instance = node.createInstance(this, `Instance${i + 1}`, {
+      const generation = generations[i] ?? 0;
+      const instance = node.createInstance(this, generation > 0 ? `Instance${i + 1}G${generation}` : `Instance${i + 1}`, {
         vpcSubnets: { subnets: [subnets[i % subnets.length]] },
         disableApiTermination: props.terminationProtection ?? true,
         extraBlockDevices: dataDevices,
@@ -95,8 +109,47 @@ export class InstanceFleet extends Construct implements ec2.IConnectable {
     }
   }
 
+  private validateGenerations(props: InstanceFleetProps, count: number): number[] {
+    const generations = props.imageGenerations ?? [];
+    if (isKnown(count) && generations.length > count) {
+      invalid(this, 'imageGenerations', generations, `at most one entry per instance (${count})`, 'Remove the entries of instances that no longer exist.');
+    }
+    generations.forEach((g, i) => {
+      if (!isKnown(g)) invalid(this, `imageGenerations[${i}]`, '<token>', 'a number known at synth (it names the instance resource)');
+      if (!Number.isInteger(g) || g < 0) invalid(this, `imageGenerations[${i}]`, g, 'a whole number of at least 0');
+    });
+    if (generations.some((g) => g > 0) && keptDataVolumes(props)) {
+      invalid(this, 'imageGenerations', generations, 'all 0 while dataVolumes are kept on termination',
+        'Replacing an instance would leave its data volumes detached, outside the stack. Copy the data first '
+        + '(a snapshot restored with RestoredVolume), or use data volumes with deleteOnTermination: true.');
+    }
+    return generations;
+  }
+
+  /**
+   * An image read on every deploy replaces every instance in the first deploy after a new AMI,
+   * all at once, and detaches their kept data volumes: refuse it where that does harm.
+   */
+  private refuseDeployTimeReplacement(image: FleetImage, count: number, props: InstanceFleetProps): void {
+    if (!image._resolvesAtDeploy) return;
+    const fix = 'Read the image at launch (the default; FleetImage.fromSsmParameter(name) or fromPipeline(pipeline)) and roll '
+      + 'instances one at a time with imageGenerations, or use an AutoScalingFleet, whose instance refresh rolls the group.';
+    if (!isKnown(count) || count > 1) {
+      invalid(this, 'image', 'an SSM parameter read at every deploy', 'an image read at launch for a fleet of more than one instance',
+        `A new AMI would replace all ${count} instances in one deploy. ${fix}`);
+    }
+    if (keptDataVolumes(props)) {
+      invalid(this, 'image', 'an SSM parameter read at every deploy', 'an image read at launch when dataVolumes are kept on termination',
+        `A new AMI would replace the instance and leave its data volumes detached. ${fix}`);
+    }
+  }
+
   /** Instance ids, in launch order. */
   public get instanceIds(): string[] {
     return this.instances.map((i) => i.instanceId);
   }
+}
+
+function keptDataVolumes(props: InstanceFleetProps): boolean {
+  return (props.dataVolumes ?? []).some((v) => !(v.deleteOnTermination ?? false));
 }
