@@ -104,6 +104,11 @@ describe('data volumes', () => {
   test('gp3 IOPS 3,000-80,000 and at most 500 per GiB', () => {
     ok({ size: Size.gibibytes(160), iops: 80000 });
     ok({ size: Size.gibibytes(6), iops: 3000 });
+    // The 3,000 IOPS baseline holds at any gp3 size; the 500:1 ratio limits only IOPS above it
+    // (EBS User Guide, "General Purpose SSD volumes": gp3 "baseline performance of 3,000 IOPS").
+    ok({ size: Size.gibibytes(1), iops: 3000 });
+    ok({ size: Size.gibibytes(5) });
+    fails({ size: Size.gibibytes(6), iops: 3001 }, /at most 500 IOPS per GiB for gp3 \(3000 for 6 GiB\), got 3001/);
     fails({ size: Size.gibibytes(200), iops: 2999 }, /iops must be between 3000 and 80000 IOPS for gp3, got 2999/);
     fails({ size: Size.gibibytes(200), iops: 80001 }, /iops must be between 3000 and 80000 IOPS for gp3, got 80001/);
     fails({ size: Size.gibibytes(10), iops: 5001 }, /iops must be at most 500 IOPS per GiB for gp3 \(5000 for 10 GiB\), got 5001/);
@@ -140,15 +145,6 @@ describe('data volumes', () => {
   // Guide, "AWS::EC2::Instance Ebs"), so a throughput on an InstanceFleet was validated and dropped.
   test('an InstanceFleet refuses a gp3 throughput instead of dropping it', () => {
     fails({ throughputMiBps: 250 }, /dataVolumes\[0\].throughputMiBps must be left out on an InstanceFleet, got 250\. .*AutoScalingFleet/);
-  });
-
-  // Issue 12 item 9: gp3 gives 3,000 IOPS at every size (Amazon EBS User Guide, "General Purpose SSD
-  // volumes": "a consistent baseline rate of 3,000 IOPS ... regardless of volume size"); the 500 IOPS
-  // per GiB ratio only caps provisioned IOPS above it, so 1-5 GiB volumes at 3,000 IOPS are valid.
-  test('gp3 of 1-5 GiB accepts the 3,000 IOPS baseline, and refuses more', () => {
-    ok({ size: Size.gibibytes(1), iops: 3000 });
-    ok({ size: Size.gibibytes(5), iops: 3000 });
-    fails({ size: Size.gibibytes(5), iops: 3001 }, /iops must be at most 500 IOPS per GiB for gp3 \(3000 for 5 GiB\), got 3001/);
   });
 
   test('device names: /dev/sdf and xvdf pass; the root device, a duplicate or a bare name fail', () => {
