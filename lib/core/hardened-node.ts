@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { grantTarget } from './iam';
 import { LaunchTimeImage } from './launch-time-image';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { checkExclusive, checkPattern, checkRange, invalid, isKnown } from './validation';
@@ -26,8 +27,11 @@ export interface HardenedNodeOptions {
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
-   * Role of the instances. A role you bring is used as given: it needs what Session Manager
-   * needs (see `HardenedNode.grantSessionManager`) if you want shell access.
+   * Role of the instances. A role you bring keeps its own permissions: it needs what Session
+   * Manager needs (see `HardenedNode.grantSessionManager`) for shell access. What a pattern grants
+   * to the instances goes to a customer-managed policy attached to it; a role imported as immutable
+   * (or from another account) gets nothing attached, and synthesis fails with a warning per
+   * statement you must attach yourself (acknowledge it once you have).
    * @default - a role with only the Session Manager and Run Command permissions
    */
   readonly role?: iam.IRole;
@@ -140,7 +144,7 @@ export interface HardenedLaunchTemplateOptions {
  * customer-managed policy, and a security group with no ingress. Launch, cluster and failover
  * patterns make their instances and launch templates through it.
  */
-export class HardenedNode extends Construct {
+export class HardenedNode extends Construct implements iam.IGrantable {
   /** Grants the Session Manager and Run Command agent permissions to a principal. */
   public static grantSessionManager(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -161,6 +165,11 @@ export class HardenedNode extends Construct {
   }
 
   public readonly role: iam.IRole;
+  /**
+   * Where grants to the instances land: the role's own customer-managed policy, or one attached to
+   * a role you bring (never an inline policy, never a silently dropped statement).
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The instance profile given by the user, if any (otherwise instances get a profile for `role`). */
   public readonly instanceProfile?: iam.IInstanceProfile;
   public readonly securityGroup: ec2.ISecurityGroup;
@@ -230,6 +239,7 @@ export class HardenedNode extends Construct {
         },
       );
     }
+    this.grantPrincipal = grantTarget(this, 'RolePermissions', this.role).grantPrincipal;
   }
 
   /** The encrypted root volume and any extra devices. */

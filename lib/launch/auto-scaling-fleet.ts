@@ -78,7 +78,7 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
  * topic. The group is exposed for load balancers and scaling policies; when it is attached to a
  * target group it switches to ELB health checks.
  */
-export class AutoScalingFleet extends Construct implements ec2.IConnectable {
+export class AutoScalingFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The Auto Scaling group: attach it to load balancers and add scaling policies to it. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The hardened launch template of the group. */
@@ -89,6 +89,11 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
   public readonly hardenedNode: HardenedNode;
   /** The role of the instances. */
   public readonly role: iam.IRole;
+  /**
+   * Grant to this rather than to `role`: a role you bring gets the statements in a customer-managed
+   * policy (or, when immutable, a synth warning listing them) instead of an inline policy.
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The security group of the instances. */
   public readonly securityGroup: ec2.ISecurityGroup;
   /** Network access of the instances. */
@@ -118,6 +123,7 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
     this.hardenedNode = node;
     this.image = image;
     this.role = node.role;
+    this.grantPrincipal = node.grantPrincipal;
     this.securityGroup = node.securityGroup;
     this.connections = new ec2.Connections({ securityGroups: [node.securityGroup] });
 

@@ -44,13 +44,18 @@ const MAX_FLEET_INSTANCES = 100;
  * over the chosen subnets (so over their Availability Zones): IMDSv2, encrypted volumes, detailed
  * monitoring, Session Manager instead of SSH, termination protection.
  */
-export class InstanceFleet extends Construct implements ec2.IConnectable {
+export class InstanceFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The instances, in launch order (`Instance1` ... `InstanceN`). */
   public readonly instances: ec2.Instance[];
   /** The shared hardened settings: role, security group, user data, image. */
   public readonly hardenedNode: HardenedNode;
   /** The role of the instances. */
   public readonly role: iam.IRole;
+  /**
+   * Grant to this rather than to `role`: a role you bring gets the statements in a customer-managed
+   * policy (or, when immutable, a synth warning listing them) instead of an inline policy.
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The security group of the instances. */
   public readonly securityGroup: ec2.ISecurityGroup;
   /** Network access of the instances; for example `fleet.connections.allowFrom(alb, ec2.Port.tcp(80))`. */
@@ -80,6 +85,7 @@ export class InstanceFleet extends Construct implements ec2.IConnectable {
     this.hardenedNode = node;
     this.image = image;
     this.role = node.role;
+    this.grantPrincipal = node.grantPrincipal;
     this.securityGroup = node.securityGroup;
     this.connections = new ec2.Connections({ securityGroups: [node.securityGroup] });
 
