@@ -23,7 +23,7 @@ export interface InstanceFleetProps extends FleetBaseProps {
    * instance, fails to delete the old one, and leaves it running outside the stack.
    * @default true
    */
-  readonly terminationProtection?: boolean;
+  readonly disableApiTermination?: boolean;
   /**
    * Image generation of each instance, in launch order (`Instance1` first; missing entries are 0).
    * Instances keep the AMI they launched with: the image is read when an instance launches, so a
@@ -101,7 +101,7 @@ export class InstanceFleet extends Construct implements ec2.IConnectable, iam.IG
       const generation = generations[i] ?? 0;
       const instance = node.createInstance(this, generation > 0 ? `Instance${i + 1}G${generation}` : `Instance${i + 1}`, {
         vpcSubnets: { subnets: [subnets[i % subnets.length]] },
-        disableApiTermination: props.terminationProtection ?? true,
+        disableApiTermination: props.disableApiTermination ?? true,
         extraBlockDevices: dataDevices,
       });
       if (image.source === 'amiIds') {

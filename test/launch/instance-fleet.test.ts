@@ -88,7 +88,7 @@ describe('InstanceFleet overrides', () => {
   });
 
   test('termination protection can be turned off and the hop limit raised for containers', () => {
-    const { template } = build({ terminationProtection: false, httpPutResponseHopLimit: 2 });
+    const { template } = build({ disableApiTermination: false, httpPutResponseHopLimit: 2 });
     template.hasResourceProperties('AWS::EC2::Instance', {
       DisableApiTermination: false,
       MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 2 }),
