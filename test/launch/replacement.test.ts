@@ -12,7 +12,7 @@
  *   UPDATE_COMPLETE_CLEANUP_IN_PROGRESS; with termination protection that delete fails and the old
  *   instance keeps running outside the stack ("Update behaviors of stack resources").
  */
-import { Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -87,6 +87,13 @@ describe('explicit replacement, one instance at a time: imageGenerations', () =>
     expect(() => instances({ instanceCount: 2, imageGenerations: [1], dataVolumes: [DATA] }))
       .toThrow(/imageGenerations must be all 0 while dataVolumes are kept on termination.*RestoredVolume/);
     expect(() => instances({ instanceCount: 2, imageGenerations: [1], dataVolumes: [{ ...DATA, deleteOnTermination: true }] })).not.toThrow();
+  });
+
+  test('a generation known only at deploy is refused: it names the instance resource', () => {
+    const stack = testStack();
+    const generation = new CfnParameter(stack, 'Generation', { type: 'Number' }).valueAsNumber;
+    expect(() => new InstanceFleet(stack, 'Fleet', { vpc: importedVpc(stack), imageGenerations: [generation] }))
+      .toThrow(/imageGenerations\[0\] must be a number known at synth \(it names the instance resource\), got '<token>'/);
   });
 
   test('more entries than instances, or a negative or fractional generation, are refused', () => {
