@@ -5,7 +5,7 @@
  *
  * Cost of a default deployment, us-east-1 on-demand, per month: 10 + 2 t3.small (about $180), their
  * 20 GiB root and 10 GiB data gp3 volumes (about $25), detailed monitoring (about $25), two KMS keys
- * ($2), plus the shared network (examples/shared/network.ts, about $80). Destroy it when done; the
+ * ($2), plus the shared network (bin/stacks/network.ts, about $80). Destroy it when done; the
  * data volumes and keys are retained and billed until you delete them.
  */
 import { App, AppProps, Size, Stack } from 'aws-cdk-lib';
@@ -13,15 +13,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
+import { sharedNetwork } from '../bin/stacks/network';
 import { AutoScalingFleet, FleetImage, InstanceFleet } from '../lib/launch';
-import { sharedNetwork } from './shared/network';
 
 const HELLO = fs.readFileSync(path.join(__dirname, 'assets', 'nginx-hello.sh'), 'utf8');
 
 export function createApp(props: AppProps = {}): App {
   const app = createCompliantApp(props);
   const env = resolveEnv(app);
-  // One VPC for all examples (examples/shared/network.ts): a VPC, NAT gateway and Elastic IP per
+  // One VPC for all examples (bin/stacks/network.ts): a VPC, NAT gateway and Elastic IP per
   // fleet would exhaust the default quotas of 5 VPCs and 5 Elastic IPs per region.
   const vpc = sharedNetwork(app);
 

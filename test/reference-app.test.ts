@@ -35,7 +35,7 @@ function resourcesOf(stack: string, type: string): Array<{ id: string; props: Re
 
 test('the stacks of the reference architecture', () => {
   expect(Object.keys(templates).sort()).toEqual([
-    'CatPhotos-Cluster', 'CatPhotos-GoldenAmi', 'CatPhotos-Network', 'CatPhotos-Snapshots', 'CatPhotos-WebServers',
+    'CatPhotos-Cluster', 'CatPhotos-GoldenAmi', 'CatPhotos-Snapshots', 'CatPhotos-WebServers', 'CdkEc2Patterns-Network',
   ]);
 });
 

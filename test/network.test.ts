@@ -1,14 +1,14 @@
 /**
  * Issue 12 item 10. Default quotas per region: 5 VPCs including the default VPC (Amazon VPC User
  * Guide, "Amazon VPC quotas": "VPCs per Region: 5"), 5 NAT gateways per Availability Zone, and 5
- * Elastic IP addresses (Amazon EC2 User Guide, "Elastic IP address quota"). The examples share one
- * VPC through examples/shared/network.ts: the same stack name and template in every example app,
- * so a second example's deploy finds the network unchanged.
+ * Elastic IP addresses (Amazon EC2 User Guide, "Elastic IP address quota"). The reference app and the
+ * examples share one VPC through bin/stacks/network.ts: the same stack name and template in every
+ * app, so a second app's deploy finds the network unchanged.
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { NETWORK_STACK, sharedNetwork } from '../../examples/shared/network';
-import { CDK_CONTEXT } from '../util';
+import { NETWORK_STACK, sharedNetwork } from '../bin/stacks/network';
+import { CDK_CONTEXT } from './util';
 
 const app = () => new App({ context: CDK_CONTEXT });
 
