@@ -9,6 +9,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
+import { sharedNetwork } from '../bin/stacks/network';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../lib/eip-failover';
 
 const WEB_SERVER_SCRIPT = path.join(__dirname, 'assets', 'python-hello.sh');
@@ -23,6 +24,7 @@ export function createApp(props: AppProps = {}): App {
   const userData = ec2.UserData.forLinux();
   userData.addCommands(fs.readFileSync(WEB_SERVER_SCRIPT, 'utf8'));
   const web = new ElasticIpFailover(stack, 'Web', {
+    vpc: sharedNetwork(app), // one VPC for every example (bin/stacks/network.ts)
     machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     userData,
     healthCheck: ApplicationHealthCheck.http({ port: 80, path: '/' }),
