@@ -16,6 +16,7 @@ import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { LaunchTimeImage } from '../../lib/core';
 import { IImageSource } from '../../lib/golden-ami';
 import { AutoScalingFleet, FleetImage, InstanceFleet, InstanceFleetProps } from '../../lib/launch';
 import { testStack } from '../util';
@@ -46,6 +47,29 @@ describe('images are read when an instance launches, by default', () => {
     new AutoScalingFleet(stack, 'Group', { vpc: importedVpc(stack) });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({ ImageId: `resolve:ssm:${AL2023}` }),
+    });
+  });
+});
+
+describe('a LaunchTimeImage given as machineImage', () => {
+  test('instances get the dynamic reference, the group\'s launch template the launch-time form', () => {
+    // GIVEN a Windows image read at launch
+    const machineImage = LaunchTimeImage.fromSsmParameter('/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base',
+      { os: ec2.OperatingSystemType.WINDOWS });
+    const stack = testStack();
+    // WHEN
+    const vpc = importedVpc(stack);
+    const fleet = new InstanceFleet(stack, 'Fleet', { vpc, machineImage, rootDeviceName: '/dev/sda1' });
+    new AutoScalingFleet(stack, 'Group', { vpc, machineImage, rootDeviceName: '/dev/sda1' });
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(fleet.image.resolvesAtLaunch).toBe(true);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: '{{resolve:ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base}}',
+      UserData: { 'Fn::Base64': '<powershell></powershell>' },
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: 'resolve:ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base' }),
     });
   });
 });
