@@ -6,13 +6,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { allowServiceLinkedRole } from '../core/encryption';
-import { HardenedNode } from '../core/hardened-node';
 import { createSecureTopic } from '../core/notifications';
 import { checkSsmPath } from '../core/secure-vpc';
 import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 import { applyDeployTimeThroughput } from './data-volume';
-import { FleetBaseProps, buildFoundation } from './fleet-base';
-import { FleetImage } from './fleet-image';
+import { FleetBase, FleetBaseProps } from './fleet-base';
 
 /** Properties of an {@link AutoScalingFleet}. */
 export interface AutoScalingFleetProps extends FleetBaseProps {
@@ -78,33 +76,16 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
  * topic. The group is exposed for load balancers and scaling policies; when it is attached to a
  * target group it switches to ELB health checks.
  */
-export class AutoScalingFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class AutoScalingFleet extends FleetBase {
   /** The Auto Scaling group: attach it to load balancers and add scaling policies to it. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The hardened launch template of the group. */
   public readonly launchTemplate: ec2.LaunchTemplate;
   /** Topic of the scaling notifications. */
   public readonly notificationTopic: sns.ITopic;
-  /** The shared hardened settings: role, security group, user data, image. */
-  public readonly hardenedNode: HardenedNode;
-  /** The role of the instances. */
-  public readonly role: iam.IRole;
-  /**
-   * Grant to this rather than to `role`: a role you bring gets the statements in a customer-managed
-   * policy (or, when immutable, a synth warning listing them) instead of an inline policy.
-   */
-  public readonly grantPrincipal: iam.IPrincipal;
-  /** The security group of the instances. */
-  public readonly securityGroup: ec2.ISecurityGroup;
-  /** Network access of the instances. */
-  public readonly connections: ec2.Connections;
-  /** The VPC the group runs in. */
-  public readonly vpc: ec2.IVpc;
-  /** Where the image comes from and when it resolves. */
-  public readonly image: FleetImage;
 
   constructor(scope: Construct, id: string, props: AutoScalingFleetProps = {}) {
-    super(scope, id);
+    super(scope, id, props, true);
     const capacity = this.validateCapacity(props);
     const minHealthy = props.minHealthyPercentage ?? 100;
     const maxHealthy = props.maxHealthyPercentage ?? 110;
@@ -118,16 +99,8 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable, iam
         'A deploy-time amount cannot be converted to seconds at synth.');
     }
 
-    const { vpc, node, image, dataDevices } = buildFoundation(this, props, true);
-    this.vpc = vpc;
-    this.hardenedNode = node;
-    this.image = image;
-    this.role = node.role;
-    this.grantPrincipal = node.grantPrincipal;
-    this.securityGroup = node.securityGroup;
-    this.connections = new ec2.Connections({ securityGroups: [node.securityGroup] });
-
-    this.launchTemplate = node.createLaunchTemplate(this, 'LaunchTemplate', { extraBlockDevices: dataDevices });
+    const { vpc, hardenedNode: node, image } = this;
+    this.launchTemplate = node.createLaunchTemplate(this, 'LaunchTemplate', { extraBlockDevices: this._dataDevices });
     applyDeployTimeThroughput(this.launchTemplate, props.dataVolumes ?? []);
     if (props.imageRevision !== undefined) {
       // Instance tags live in the launch template data, so a new label is a new template version.

@@ -1,12 +1,10 @@
 import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TEMPLATE_CHECK_HARD_CODED_AMI } from '../core/compliance-ids';
-import { HardenedNode } from '../core/hardened-node';
 import { checkSsmPath } from '../core/secure-vpc';
 import { checkRange, invalid, isKnown } from '../core/validation';
-import { FleetBaseProps, buildFoundation } from './fleet-base';
+import { FleetBase, FleetBaseProps } from './fleet-base';
 import { FleetImage } from './fleet-image';
 
 /** Properties of an {@link InstanceFleet}. */
@@ -44,29 +42,12 @@ const MAX_FLEET_INSTANCES = 100;
  * over the chosen subnets (so over their Availability Zones): IMDSv2, encrypted volumes, detailed
  * monitoring, Session Manager instead of SSH, termination protection.
  */
-export class InstanceFleet extends Construct implements ec2.IConnectable, iam.IGrantable {
+export class InstanceFleet extends FleetBase {
   /** The instances, in launch order (`Instance1` ... `InstanceN`). */
   public readonly instances: ec2.Instance[];
-  /** The shared hardened settings: role, security group, user data, image. */
-  public readonly hardenedNode: HardenedNode;
-  /** The role of the instances. */
-  public readonly role: iam.IRole;
-  /**
-   * Grant to this rather than to `role`: a role you bring gets the statements in a customer-managed
-   * policy (or, when immutable, a synth warning listing them) instead of an inline policy.
-   */
-  public readonly grantPrincipal: iam.IPrincipal;
-  /** The security group of the instances. */
-  public readonly securityGroup: ec2.ISecurityGroup;
-  /** Network access of the instances; for example `fleet.connections.allowFrom(alb, ec2.Port.tcp(80))`. */
-  public readonly connections: ec2.Connections;
-  /** The VPC the instances run in. */
-  public readonly vpc: ec2.IVpc;
-  /** Where the image comes from and when it resolves. */
-  public readonly image: FleetImage;
 
   constructor(scope: Construct, id: string, props: InstanceFleetProps = {}) {
-    super(scope, id);
+    super(scope, id, props, false);
     const count = props.instanceCount ?? 1;
     checkRange(this, {
       property: 'instanceCount', value: count, min: 1, max: MAX_FLEET_INSTANCES,
@@ -79,15 +60,8 @@ export class InstanceFleet extends Construct implements ec2.IConnectable, iam.IG
     }
 
     const generations = this.validateGenerations(props, count);
-    const { vpc, node, image, dataDevices } = buildFoundation(this, props, false);
+    const { vpc, hardenedNode: node, image } = this;
     this.refuseDeployTimeReplacement(image, count, props);
-    this.vpc = vpc;
-    this.hardenedNode = node;
-    this.image = image;
-    this.role = node.role;
-    this.grantPrincipal = node.grantPrincipal;
-    this.securityGroup = node.securityGroup;
-    this.connections = new ec2.Connections({ securityGroups: [node.securityGroup] });
 
     const subnets = vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
     if (subnets.length === 0) {
@@ -102,7 +76,7 @@ export class InstanceFleet extends Construct implements ec2.IConnectable, iam.IG
       const instance = node.createInstance(this, generation > 0 ? `Instance${i + 1}G${generation}` : `Instance${i + 1}`, {
         vpcSubnets: { subnets: [subnets[i % subnets.length]] },
         disableApiTermination: props.disableApiTermination ?? true,
-        extraBlockDevices: dataDevices,
+        extraBlockDevices: this._dataDevices,
       });
       if (image.source === 'amiIds') {
         Validations.of(instance.node.defaultChild!).acknowledge({
