@@ -23,9 +23,9 @@ export function createApp(props: AppProps = {}): App {
 
   const userData = ec2.UserData.forLinux();
   userData.addCommands(fs.readFileSync(WEB_SERVER_SCRIPT, 'utf8'));
+  // The default image (Amazon Linux 2023): never one read at every deploy, which would replace both nodes at once.
   const web = new ElasticIpFailover(stack, 'Web', {
     vpc: sharedNetwork(app), // one VPC for every example (bin/stacks/network.ts)
-    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     userData,
     healthCheck: ApplicationHealthCheck.http({ port: 80, path: '/' }),
   });

@@ -16,11 +16,17 @@ export interface EipFailoverStackProps extends StackProps {
    */
   readonly vpc?: ec2.IVpc;
   /**
-   * Image of the web servers, for example `goldenAmiStack.pipeline.machineImage` (nginx serving
-   * "Hello" on port 80 baked in). Make this stack depend on the image's stack.
+   * Image of the web servers (nginx serving "Hello" on port 80 baked in). An image read at each
+   * deploy, such as `goldenAmiStack.pipeline.machineImage`, needs `standbyMachineImage` too: one
+   * such image for both nodes would replace them together. Make this stack depend on the image's stack.
    * @default - Amazon Linux 2023 with a small python3 "Hello" server started by user data
    */
   readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Image of the standby, to roll a new image one node at a time.
+   * @default - `machineImage`
+   */
+  readonly standbyMachineImage?: ec2.IMachineImage;
   /**
    * Instance type of the web servers.
    * @default - t3.small
@@ -51,6 +57,7 @@ export class EipFailoverStack extends Stack {
     this.failover = new ElasticIpFailover(this, 'WebServers', {
       vpc: props.vpc,
       machineImage: props.machineImage,
+      standbyMachineImage: props.standbyMachineImage,
       instanceType: props.instanceType,
       userData,
       failBack: props.failBack,

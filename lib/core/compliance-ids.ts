@@ -21,6 +21,13 @@ export const ROUTE_TO_IGW_RULES = [
   'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW',
 ] as const;
 
+/** Rules that want every Lambda function in a VPC (HIPAA, NIST 800-53 R5, PCI DSS 3.2.1). */
+export const LAMBDA_IN_VPC_RULES = [
+  'HIPAA.Security-LambdaInsideVPC',
+  'NIST.800.53.R5-LambdaInsideVPC',
+  'PCI.DSS.321-LambdaInsideVPC',
+] as const;
+
 /** Template check: a literal AMI id (W9010). */
 export const TEMPLATE_CHECK_HARD_CODED_AMI = 'CloudFormation-Validate::W9010';
 /** Template check: a property its bundled schema does not know yet (F3002). */

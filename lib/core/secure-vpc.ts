@@ -32,7 +32,7 @@ export interface SecureVpcProps {
    * Interface endpoints for Systems Manager (`ssm`, `ssmmessages`, `ec2messages`) in the private
    * subnets, so nodes reach Session Manager and Run Command without NAT or a public IP. Each
    * endpoint costs per AZ and hour (about $7.30 a month per endpoint and AZ in us-east-1, plus data).
-   * @default - true when the VPC has no NAT gateway (its nodes would have no other path), false otherwise
+   * @default false - nodes reach Systems Manager through NAT only; a fleet placed where they cannot is refused at synth
    */
   readonly ssmEndpoints?: boolean;
   /**
@@ -101,7 +101,7 @@ export class SecureVpc extends Construct {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
-    if (props.ssmEndpoints ?? natGateways === 0) this.addSsmEndpoints();
+    if (props.ssmEndpoints) this.addSsmEndpoints();
     SECURE_VPCS.set(this.vpc, this);
 
     for (const subnet of this.vpc.publicSubnets) {

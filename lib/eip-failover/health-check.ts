@@ -3,9 +3,10 @@ import { IConstruct } from 'constructs';
 import { checkLength, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 
 /** Upper limits checked by `_validate`; also the bound used for a timing known only at deploy. */
-const MAX_ATTEMPTS = 10;
-const MAX_TIMEOUT_MS = 30_000;
-const MAX_INTERVAL_MS = 30_000;
+const MAX_ATTEMPTS = 5;
+const MAX_TIMEOUT_MS = 10_000;
+const MAX_INTERVAL_MS = 10_000;
+const MAX_WATCH_MS = 60_000;
 
 /** Milliseconds of a duration known at synth, else undefined. */
 function knownMillis(duration: Duration): number | undefined {
@@ -32,21 +33,29 @@ function checkTokenUnit(scope: IConstruct, property: string, duration: Duration)
 /** Timing of an application probe, shared by every probe kind. */
 export interface ProbeTimingOptions {
   /**
-   * How long one attempt may take before it counts as failed.
-   * @default Duration.seconds(5)
+   * How long one attempt may take before it counts as failed: a hard deadline on the whole attempt
+   * (connection and answer), not an idle timeout.
+   * @default Duration.seconds(2)
    */
   readonly timeout?: Duration;
   /**
-   * Consecutive failed attempts, within one run of the failover function, before a node counts
-   * as unhealthy. One success ends the probe.
-   * @default 3
+   * Consecutive failed attempts of one reading before a node counts as unhealthy. One success ends
+   * the reading.
+   * @default 2
    */
   readonly attempts?: number;
   /**
-   * Pause between two attempts.
-   * @default Duration.seconds(5)
+   * Pause between two attempts of one reading.
+   * @default Duration.seconds(1)
    */
   readonly interval?: Duration;
+  /**
+   * How often the fast probe loop probes the holder within each scheduled run (one run lasts about
+   * one `reconcileInterval`). `Duration.seconds(0)` turns the loop off: one reading per run.
+   * The loop keeps the function running most of the time: see the README for its cost.
+   * @default Duration.seconds(5)
+   */
+  readonly watchInterval?: Duration;
 }
 
 /** Options of {@link ApplicationHealthCheck.http}. */
@@ -97,19 +106,22 @@ export class ApplicationHealthCheck {
   public readonly attempts: number;
   /** Pause between attempts. */
   public readonly interval: Duration;
+  /** Interval of the fast probe loop (zero: off). */
+  public readonly watchInterval: Duration;
 
   private constructor(protocol: string, port: number, path: string | undefined, timing: ProbeTimingOptions) {
     this.protocol = protocol;
     this.port = port;
     this.path = path;
-    this.timeout = timing.timeout ?? Duration.seconds(5);
-    this.attempts = timing.attempts ?? 3;
-    this.interval = timing.interval ?? Duration.seconds(5);
+    this.timeout = timing.timeout ?? Duration.seconds(2);
+    this.attempts = timing.attempts ?? 2;
+    this.interval = timing.interval ?? Duration.seconds(1);
+    this.watchInterval = timing.watchInterval ?? Duration.seconds(5);
   }
 
   /**
    * The longest a probe of one node can take: every attempt times out. A timing known only at
-   * deploy (a Token) counts with its largest allowed value (10 attempts, 30 s timeout, 30 s interval),
+   * deploy (a Token) counts with its largest allowed value (5 attempts, 10 s timeout, 10 s interval),
    * so the bound still holds.
    */
   public get worstCaseDuration(): Duration {
@@ -119,9 +131,9 @@ export class ApplicationHealthCheck {
     return Duration.millis(attempts * timeout + (attempts - 1) * interval);
   }
 
-  /** Whether every timing (attempts, timeout, interval) is known at synth. */
+  /** Whether every timing (attempts, timeout, interval, watch interval) is known at synth. */
   public get timingKnown(): boolean {
-    return isKnown(this.attempts) && !this.timeout.isUnresolved() && !this.interval.isUnresolved();
+    return isKnown(this.attempts) && !this.timeout.isUnresolved() && !this.interval.isUnresolved() && !this.watchInterval.isUnresolved();
   }
 
   /**
@@ -134,13 +146,21 @@ export class ApplicationHealthCheck {
     checkTokenUnit(scope, 'healthCheck.interval', this.interval);
     checkRange(scope, {
       property: 'healthCheck.timeout', value: knownMillis(this.timeout), min: 100, max: MAX_TIMEOUT_MS, unit: 'ms',
-      fix: 'A probe that needs more than 30 s per attempt is not a liveness check; probe a lighter endpoint.',
+      fix: 'A probe that needs more than 10 s per attempt is not a liveness check; probe a lighter endpoint.',
     });
     checkRange(scope, {
       property: 'healthCheck.attempts', value: this.attempts, min: 1, max: MAX_ATTEMPTS,
-      fix: 'Attempts run within one invocation of the failover function; more than 10 delays detection needlessly.',
+      fix: 'Attempts run within one reading of the failover function; more than 5 delays detection needlessly.',
     });
     checkRange(scope, { property: 'healthCheck.interval', value: knownMillis(this.interval), min: 0, max: MAX_INTERVAL_MS, unit: 'ms' });
+    checkTokenUnit(scope, 'healthCheck.watchInterval', this.watchInterval);
+    const watch = knownMillis(this.watchInterval);
+    if (watch !== 0) {
+      checkRange(scope, {
+        property: 'healthCheck.watchInterval', value: watch, min: 1000, max: MAX_WATCH_MS, unit: 'ms',
+        fix: 'Probe the holder at most once a second and at least once a minute, or give Duration.seconds(0) to turn the loop off.',
+      });
+    }
     if (this.path !== undefined) {
       checkPattern(scope, 'healthCheck.path', this.path, /^\/[\x21-\x7e]*$/,
         "a path starting with '/' without spaces or control characters", "For example '/health'.");
@@ -161,6 +181,7 @@ export class ApplicationHealthCheck {
       ...renderDuration('timeout', this.timeout),
       attempts: this.attempts,
       ...renderDuration('interval', this.interval),
+      ...renderDuration('watchInterval', this.watchInterval),
     };
   }
 }

@@ -113,10 +113,12 @@ describe('SecureVpc Systems Manager endpoints', () => {
     });
   });
 
-  test('a VPC without NAT gets the endpoints by default, a VPC with NAT does not', () => {
+  test('the endpoints are opt-in (about $44 a month in two AZs): none by default, with or without NAT', () => {
     const isolated = testStack();
-    new SecureVpc(isolated, 'Vpc', { publicSubnets: false });
-    Template.fromStack(isolated).resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+    const secure = new SecureVpc(isolated, 'Vpc', { publicSubnets: false });
+    Template.fromStack(isolated).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    // and then its isolated subnets have no path, which the fleets refuse
+    expect(secure.reachesSsm(secure.vpc.isolatedSubnets, false)).toBe(false);
     const withNat = testStack();
     new SecureVpc(withNat, 'Vpc');
     Template.fromStack(withNat).resourceCountIs('AWS::EC2::VPCEndpoint', 0);

@@ -5,8 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../../lib/eip-failover';
 import { EipFailoverStack } from '../../bin/stacks/eip-failover';
-import { testApp, testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testApp, testStack } from '../util';
 
 /** The statements of the failover function's customer-managed policy. */
 function statements(template: Template): Array<Record<string, unknown>> {
@@ -53,17 +52,23 @@ describe('ElasticIpFailover with no props', () => {
     template.hasResourceProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
   });
 
-  test('runs the function on the newest Node.js runtime, one at a time, in private subnets, with a DLQ and an encrypted log group', () => {
+  test('runs the deciding function on the newest Node.js runtime, one at a time, outside the VPC (FailoverControlPath.PUBLIC_API), with a DLQ and an encrypted log group', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
+      Architectures: ['arm64'],
+      MemorySize: 128,
       ReservedConcurrentExecutions: 1,
-      Timeout: 60,
+      // the run budget: 12 calls x 2.5 s + 2 retries x 3.5 s + 1 s reserve
+      Timeout: 38,
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebDeadLetterQueue'), 'Arn'] } },
-      VpcConfig: { SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }], SecurityGroupIds: Match.anyValue() },
+      VpcConfig: Match.absent(),
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('WebLogGroup') } },
       Environment: { Variables: { CONFIG: Match.anyValue() } },
     });
+    // no NAT gateway, no endpoint: the path to the APIs is Lambda's own, in every zone
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 1209600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -143,25 +148,33 @@ describe('ElasticIpFailover with no props', () => {
     expect(resources).toMatch(/:elastic-ip\/",\{"Fn::GetAtt":\["Web[0-9A-F]{8}","AllocationId"\]/);
     expect(resources).toMatch(/:instance\/.*WebPrimary/);
     expect(resources).toMatch(/:instance\/.*WebStandby/);
+    // AssociateAddress by NetworkInterfaceId: the pair's interfaces, limited to the nodes' subnets
+    // (Service Authorization Reference for Amazon EC2: ec2:Subnet on network-interface)
+    const interfaces = all.find((s) => s.Sid === 'MoveAddressToPairInterfaces')!;
+    expect(interfaces.Action).toEqual('ec2:AssociateAddress');
+    expect(JSON.stringify(interfaces.Resource)).toMatch(/:network-interface\/\*"/);
+    expect(JSON.stringify(interfaces.Condition)).toMatch(/"ec2:Subnet":\[\{"Fn::Join".*subnet\/.*PublicSubnet1.*subnet\/.*PublicSubnet2/);
+    // the state tags the function writes, and not the pause tag, which only operators set
     const tags = all.find((s) => s.Sid === 'KeepStateInAddressTags')!;
-    expect(tags).toMatchObject({ Action: 'ec2:CreateTags', Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['eip-failover:*'] } } });
+    expect(tags).toMatchObject({ Action: 'ec2:CreateTags', Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': expect.arrayContaining(['eip-failover:intent', 'eip-failover:recorded']) } } });
+    expect(JSON.stringify(tags.Condition)).not.toMatch(/paused/);
     expect(JSON.stringify(tags.Resource)).toMatch(/:elastic-ip\//);
     expect(all.find((s) => s.Sid === 'ReadStatusCheckAlarms')!.Resource).toHaveLength(4);
     // `*` only on the read-only calls AWS cannot scope
     const star = all.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
-    expect(star.sort()).toEqual(['ec2:DescribeAddresses', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+    expect(star.sort()).toEqual(['ec2:DescribeAddresses', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstances']);
     // never disassociates (reassociation moves the address in one call) and no service wildcards
     const actions = all.flatMap((s) => [s.Action].flat()) as string[];
     expect(actions).not.toContain('ec2:DisassociateAddress');
     expect(actions.filter((a) => a.endsWith('*'))).toEqual([]);
   });
 
-  test('computes the worst-case detection per failure kind from the defaults', () => {
-    // state change: one 60 s reconcile interval; status check: 60 s until a failed check +
-    // 2 x 60 s periods + 60 s alarm evaluation + 60 s reconcile interval = 300 s
-    expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(60);
-    expect(failover.worstCaseDetection.statusCheckFailure!.toSeconds()).toEqual(300);
-    expect(failover.worstCaseDetection.applicationFailure).toBeUndefined();
+  test('models the worst-case recovery per failure class from the defaults (see recovery.test.ts)', () => {
+    // stopped: the 60 s schedule + the decision; impaired: 60 s + 2 x 60 s + 60 s + 60 s + the decision
+    expect(Math.ceil(failover.worstCaseRecovery.instanceStopped!.toSeconds({ integral: false }))).toEqual(66);
+    expect(Math.ceil(failover.worstCaseRecovery.instanceImpaired!.toSeconds({ integral: false }))).toEqual(306);
+    expect(failover.worstCaseRecovery.applicationFailure).toBeUndefined();
+    expect(failover.worstCaseRecovery.failBack).toBeUndefined();
     expect(failover.cooldown.toMinutes()).toEqual(5);
   });
 });
@@ -203,23 +216,32 @@ describe('ElasticIpFailover overrides', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'StatusCheckFailed_System', Period: 120, EvaluationPeriods: 3 });
     template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't3.micro', DisableApiTermination: false });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Timeout: 65, // 60 s for the API calls + 2 attempts x 2 s + 1 s pause
-      Environment: { Variables: { CONFIG: Match.anyValue() } },
-    });
+    // the fast probe loop runs until 2 s before the next scheduled run
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 298, Environment: { Variables: { CONFIG: Match.anyValue() } } });
     const fn = JSON.stringify(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }));
     expect(fn).toMatch(/\\"cooldownSeconds\\":600/);
     expect(fn).toMatch(/\\"failBack\\":true/);
-    expect(fn).toMatch(/\\"healthCheck\\":\{\\"protocol\\":\\"http\\",\\"port\\":8080,\\"path\\":\\"\/health\\",\\"timeoutMs\\":2000,\\"attempts\\":2,\\"intervalMs\\":1000\}/);
+    expect(fn).toMatch(/\\"healthCheck\\":\{\\"protocol\\":\\"http\\",\\"port\\":8080,\\"path\\":\\"\/health\\",\\"timeoutMs\\":2000,\\"attempts\\":2,\\"intervalMs\\":1000,\\"watchIntervalMs\\":5000\}/);
+    expect(fn).toMatch(/\\"probeFunction\\":\\"/);
+    // the probe function: in the private subnets of both zones, egress only to the nodes' probe port
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.probe', ReservedConcurrentExecutions: 2, Timeout: 7,
+      VpcConfig: { SubnetIds: [{ Ref: Match.stringLikeRegexp('Private.*Subnet1') }, { Ref: Match.stringLikeRegexp('Private.*Subnet2') }], SecurityGroupIds: Match.anyValue() },
+    });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebFunctionSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebProbeSecurityGroup'), 'GroupId'] },
     });
-    // 60 s + 3 x 120 s + 60 s + 300 s; 300 s + 2 x 2 s + 1 s
-    expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(300);
-    expect(failover.worstCaseDetection.statusCheckFailure!.toSeconds()).toEqual(780);
-    expect(failover.worstCaseDetection.applicationFailure!.toSeconds()).toEqual(305);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080 });
+    // with the fast loop the schedule is the only trigger: the loop reads what the events would report,
+    // and events arriving while it runs would be throttled and retried for up to an hour
+    // (Lambda Developer Guide, asynchronous invocation: throttled events are retried up to the maximum event age)
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    // the deciding function may invoke exactly that probe function
+    const invoke = statements(template).find((st) => st.Sid === 'ProbeFromInsideTheVpc')!;
+    expect(JSON.stringify(invoke.Resource)).toMatch(/WebProbeFunction/);
+    expect(failover.worstCaseRecovery.failBack).toBeDefined();
+    expect(failover.worstCaseRecovery.applicationFailure).toBeDefined();
   });
 
   test('your own instances, VPC, existing allocation, topic and key are used as given', () => {
@@ -260,7 +282,7 @@ describe('ElasticIpFailover overrides', () => {
 
   test('addressRemovalPolicy DESTROY releases a new address on destroy', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     new ElasticIpFailover(stack, 'Web', { vpc, addressRemovalPolicy: RemovalPolicy.DESTROY });
     Template.fromStack(stack).hasResource('AWS::EC2::EIP', { DeletionPolicy: 'Delete' });
   });
@@ -272,7 +294,7 @@ describe('EipFailoverStack of the reference app', () => {
     const app = testApp();
     const plain = new EipFailoverStack(app, 'Plain', { env: { region: 'us-east-1' } });
     const golden = new EipFailoverStack(app, 'Golden', {
-      env: { region: 'us-east-1' }, machineImage: ec2.MachineImage.fromSsmParameter('/imagebuilder/cat-photos-web/ami-id'),
+      env: { region: 'us-east-1' }, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
     });
     // WHEN
     const userData = (stack: EipFailoverStack) => JSON.stringify(Template.fromStack(stack).findResources('AWS::EC2::Instance'));
@@ -282,6 +304,57 @@ describe('EipFailoverStack of the reference app', () => {
     Template.fromStack(golden).hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]),
     });
-    expect(golden.failover.worstCaseDetection.applicationFailure!.toSeconds()).toEqual(85);
+    // within 30 s with the default probe and its fast loop (recovery.test.ts checks the model on the virtual clock)
+    expect(golden.failover.worstCaseRecovery.applicationFailure!.toSeconds({ integral: false })).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('never both nodes replaced in one deploy', () => {
+  // CloudFormation re-reads an SSM-typed parameter on every stack update (CloudFormation User Guide,
+  // "Specify existing resources at runtime with CloudFormation-supplied parameter types"), and a new
+  // ImageId replaces an AWS::EC2::Instance (its reference: "Update requires: Replacement").
+  test('one image read at each deploy for both created nodes is refused', () => {
+    const stack = testStack();
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, { publicSubnets: true }), machineImage: ec2.MachineImage.latestAmazonLinux2023() }))
+      .toThrow(/Test\/Web: machineImage must be an image resolved once, at launch \(the default\), a literal AMI id, or a separate standbyMachineImage/);
+  });
+
+  test('with standbyMachineImage the two nodes get their own images, so they roll one at a time', () => {
+    // GIVEN the golden AMI for the primary and the previous image for the standby
+    const stack = testStack();
+    new ElasticIpFailover(stack, 'Web', {
+      vpc: importedVpc(stack, { publicSubnets: true }),
+      machineImage: ec2.MachineImage.fromSsmParameter('/imagebuilder/web/ami-id'),
+      standbyMachineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    });
+    // WHEN
+    const instances = Template.fromStack(stack).findResources('AWS::EC2::Instance');
+    // THEN
+    const image = (id: string) => JSON.stringify(Object.entries(instances).find(([k]) => k.startsWith(id))![1].Properties.ImageId);
+    expect(image('WebPrimary')).toMatch(/SsmParameterValue/);
+    expect(image('WebStandby')).toMatch(/ami-0123456789abcdef0|AmiMap/);
+  });
+
+  test('standbyMachineImage with your own pair is refused (configure your instances directly)', () => {
+    const stack = testStack();
+    const vpc = importedVpc(stack, { publicSubnets: true });
+    const make = (id: string) => new ec2.Instance(stack, id, {
+      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    });
+    expect(() => new ElasticIpFailover(stack, 'Web', {
+      vpc, primary: make('P'), standby: make('S'), standbyMachineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    })).toThrow(/standbyMachineImage only apply to nodes the construct creates/);
+  });
+});
+
+describe('the function writes only the tags its policy allows', () => {
+  test('the runtime\'s tag keys, less the pause tag, are exactly the keys CreateTags is allowed', () => {
+    // GIVEN the keys the handler writes (runtime/state.js TAG) and the ones the policy names
+    const { TAG } = require('../../lib/eip-failover/runtime/index.js') as { TAG: Record<string, string> };
+    const { PAUSE_TAG, STATE_TAG_KEYS } = require('../../lib/eip-failover/function-policy') as { PAUSE_TAG: string; STATE_TAG_KEYS: string[] };
+    // THEN
+    expect(Object.values(TAG).filter((k) => k !== PAUSE_TAG).sort()).toEqual([...STATE_TAG_KEYS].sort());
+    expect(ElasticIpFailover.PAUSE_TAG).toEqual(TAG.paused);
   });
 });

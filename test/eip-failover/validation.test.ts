@@ -5,13 +5,12 @@
 import { CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ApplicationHealthCheck, ElasticIpFailover, ElasticIpFailoverProps } from '../../lib/eip-failover';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 function build(props: ElasticIpFailoverProps = {}): () => ElasticIpFailover {
   return () => {
     const stack = testStack();
-    return new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack), ...props });
+    return new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, { publicSubnets: true }), ...props });
   };
 }
 
@@ -26,7 +25,7 @@ describe('the pair', () => {
   test('primary without standby, and standby without primary, are rejected', () => {
     // GIVEN one instance only
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const one = instance(stack, 'One', vpc);
     // WHEN / THEN
     expect(() => new ElasticIpFailover(stack, 'A', { vpc, primary: one })).toThrow(/Test\/A: primary and standby must be given together, got only primary/);
@@ -35,7 +34,7 @@ describe('the pair', () => {
 
   test('the same instance as primary and standby is rejected', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const one = instance(stack, 'One', vpc);
     expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary: one, standby: one }))
       .toThrow(/Test\/Web: standby must be a different instance than primary, got 'Test\/One'/);
@@ -43,7 +42,7 @@ describe('the pair', () => {
 
   test('node settings together with your own instances are rejected instead of silently ignored', () => {
     const stack = testStack();
-    const vpc = importedVpc(stack);
+    const vpc = importedVpc(stack, { publicSubnets: true });
     const primary = instance(stack, 'P', vpc);
     const standby = instance(stack, 'S', vpc);
     expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary, standby, instanceType: new ec2.InstanceType('t3.large'), terminationProtection: false }))
@@ -52,7 +51,7 @@ describe('the pair', () => {
 
   test('a VPC without public subnets is rejected when the construct creates the nodes', () => {
     const stack = testStack();
-    expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack, false) }))
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc: importedVpc(stack) }))
       .toThrow(/Test\/Web: vpc must be a VPC with at least one public subnet.*internet gateway/);
   });
 });
@@ -134,22 +133,28 @@ describe('healthCheck', () => {
     else expect(run).toThrow(/healthCheck.port must be between 1 and 65535/);
   });
 
-  test.each([[99, false], [100, true], [30_000, true], [30_001, false]])('timeout %d ms accepted: %s', (ms, ok) => {
+  test.each([[99, false], [100, true], [10_000, true], [10_001, false]])('timeout %d ms accepted: %s', (ms, ok) => {
     const run = build({ healthCheck: ApplicationHealthCheck.http({ timeout: Duration.millis(ms) }) });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/healthCheck.timeout must be between 100 and 30000 ms/);
+    else expect(run).toThrow(/healthCheck.timeout must be between 100 and 10000 ms/);
   });
 
-  test.each([[0, false], [1, true], [10, true], [11, false]])('attempts %d accepted: %s', (attempts, ok) => {
+  test.each([[0, false], [1, true], [5, true], [6, false]])('attempts %d accepted: %s', (attempts, ok) => {
     const run = build({ healthCheck: ApplicationHealthCheck.http({ attempts }) });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/healthCheck.attempts must be between 1 and 10/);
+    else expect(run).toThrow(/healthCheck.attempts must be between 1 and 5/);
   });
 
-  test.each([[0, true], [30_000, true], [30_001, false]])('interval %d ms accepted: %s', (ms, ok) => {
+  test.each([[0, true], [10_000, true], [10_001, false]])('interval %d ms accepted: %s', (ms, ok) => {
     const run = build({ healthCheck: ApplicationHealthCheck.http({ interval: Duration.millis(ms) }) });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/healthCheck.interval must be between 0 and 30000 ms/);
+    else expect(run).toThrow(/healthCheck.interval must be between 0 and 10000 ms/);
+  });
+
+  test.each([[0, true], [999, false], [1000, true], [60_000, true], [60_001, false]])('watchInterval %d ms accepted: %s', (ms, ok) => {
+    const run = build({ healthCheck: ApplicationHealthCheck.http({ watchInterval: Duration.millis(ms) }) });
+    if (ok) expect(run).not.toThrow();
+    else expect(run).toThrow(/healthCheck.watchInterval must be between 1000 and 60000 ms/);
   });
 
   test.each(['health', '/he alth', `/${'a'.repeat(1024)}`])('path %s is rejected', (p) => {
@@ -158,9 +163,10 @@ describe('healthCheck', () => {
 
   test('the largest probe still fits the function timeout (Lambda allows 900 s)', () => {
     const failover = build({
-      healthCheck: ApplicationHealthCheck.http({ attempts: 10, timeout: Duration.seconds(30), interval: Duration.seconds(30) }),
+      healthCheck: ApplicationHealthCheck.http({ attempts: 5, timeout: Duration.seconds(10), interval: Duration.seconds(10) }),
     })();
-    expect(failover.failoverFunction.timeout!.toSeconds()).toEqual(60 + 10 * 30 + 9 * 30);
+    // 12 API calls at the 2.5 s attempt timeout, two failing readings of 5 x 10 s + 4 x 10 s, two retries, 1 s reserve
+    expect(failover.failoverFunction.timeout!.toSeconds()).toEqual(30 + 2 * 90 + 7 + 1);
     expect(failover.failoverFunction.timeout!.toSeconds()).toBeLessThanOrEqual(900);
   });
 });
@@ -174,14 +180,14 @@ describe('values known only at deploy', () => {
     const periods = new CfnParameter(stack, 'Periods', { type: 'Number' });
     // WHEN / THEN
     const failover = new ElasticIpFailover(stack, 'Web', {
-      vpc: importedVpc(stack),
+      vpc: importedVpc(stack, { publicSubnets: true }),
       allocationId: allocation.valueAsString,
       statusCheckEvaluationPeriods: periods.valueAsNumber,
       healthCheck: ApplicationHealthCheck.tcp({ port: port.valueAsNumber }),
     });
     expect(failover.allocationId).toEqual(allocation.valueAsString);
-    // and the detection time that depends on the deploy-time count is reported as unknown, not invented
-    expect(failover.worstCaseDetection.statusCheckFailure).toBeUndefined();
-    expect(failover.worstCaseDetection.instanceStateChange.toSeconds()).toEqual(60);
+    // and the recovery time that depends on the deploy-time count is reported as unknown, not invented
+    expect(failover.worstCaseRecovery.instanceImpaired).toBeUndefined();
+    expect(failover.worstCaseRecovery.applicationFailure).toBeDefined();
   });
 });

@@ -26,9 +26,9 @@ describe('fleets in a VPC the library created need a path to Systems Manager', (
   });
 
   test('an AutoScalingFleet in isolated subnets without endpoints is refused', () => {
-    // GIVEN a SecureVpc without NAT whose endpoints were turned off
+    // GIVEN a SecureVpc without NAT and without endpoints
     const stack = testStack();
-    const { vpc } = new SecureVpc(stack, 'Vpc', { publicSubnets: false, ssmEndpoints: false });
+    const { vpc } = new SecureVpc(stack, 'Vpc', { publicSubnets: false });
     // WHEN / THEN
     expect(() => new AutoScalingFleet(stack, 'Group', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }))
       .toThrow(/Group: vpcSubnets must be subnets whose nodes reach Systems Manager/);

@@ -8,106 +8,66 @@
  * optional application probe. Rules:
  *
  *  1. The address only ever moves to a node that is running, passes both status checks, has no
- *     alarm in ALARM, passes the probe and has exactly one network interface ("eligible").
- *  2. The holder is left when it is not running, one of its alarms is in ALARM, or it fails the probe.
- *  3. Moves away from a holder that still runs, and fail-backs, wait for the cooldown since the
- *     last move. A holder that is not running is left at once (nothing to flap with).
+ *     alarm in ALARM and passes the probe ("eligible"), and only after that node was read and
+ *     probed again right before the move.
+ *  2. A failed holder (not running, an alarm in ALARM, failing the probe) is left at once when the
+ *     other node is eligible: no cooldown ever keeps the address on a failed node.
+ *  3. Fail-back to the primary needs `failBackReadings` consecutive eligible readings and, when
+ *     the primary is the node the address last left, the cooldown since that move.
  *  4. No eligible node: the address stays where it is, NoHealthyNode = 1, one notification.
- *  5. The address held by an instance outside the pair is left alone (an operator moved it), once notified.
- *  6. Optional fail-back to the primary once it is eligible and the cooldown has passed.
+ *  5. An address held by an interface outside the pair's two interfaces is left alone, once notified.
+ *  6. The tag `eip-failover:paused=true` on the allocation pauses every decision (maintenance).
  *
- * State (time and target of the last move, the notified condition) lives in tags on the Elastic
- * IP allocation: it is read in the same DescribeAddresses call as the association, survives
- * redeployments and cold starts, and needs no table.
+ * Moves are recorded exactly once: an intent tag is written before AssociateAddress; the run
+ * (or, when it died, the next run) finishes the bookkeeping (tags, metric, one message) and
+ * marks the intent recorded before it notifies.
+ *
+ * Deadlines: every API attempt has a hard deadline (an abort signal plus the client's connection
+ * and request timeouts); retries (throttling, 5xx, timeouts, refused or unresolved connections)
+ * stop at the run deadline, taken from the invocation's remaining time; every probe attempt has
+ * a hard deadline, not an idle timeout.
+ *
+ * State lives in tags on the Elastic IP allocation: it is read in the same DescribeAddresses call
+ * as the association, survives redeployments and cold starts, and needs no table.
  */
-const http = require('http');
 const net = require('net');
-const {
-  EC2Client, DescribeAddressesCommand, DescribeInstancesCommand, DescribeInstanceStatusCommand,
-  AssociateAddressCommand, CreateTagsCommand,
-} = require('@aws-sdk/client-ec2');
-const { CloudWatchClient, DescribeAlarmsCommand } = require('@aws-sdk/client-cloudwatch');
+const { EC2Client, AssociateAddressCommand, CreateTagsCommand } = require('@aws-sdk/client-ec2');
+const { CloudWatchClient } = require('@aws-sdk/client-cloudwatch');
 const { SNSClient, PublishCommand } = require('@aws-sdk/client-sns');
+const { API_DEFAULTS, RESERVE_MS, call, isRetryable, isThrottle, named } = require('./calls');
+const { probeOnce, probeReading, probeNodes, readingMs } = require('./probe');
+const {
+  TAG, CONDITION_OK, CONDITION_NO_HEALTHY_NODE, CONDITION_HELD_ELSEWHERE, CONDITION_PAUSED,
+  readAddress, readAlarms, inspect, holderOf, decide,
+} = require('./state');
 
-const TAG_LAST_MOVE = 'eip-failover:last-move';
-const TAG_LAST_TARGET = 'eip-failover:last-target';
-const TAG_CONDITION = 'eip-failover:condition';
-const CONDITION_OK = 'ok';
-const CONDITION_NO_HEALTHY_NODE = 'no-healthy-node';
-const CONDITION_HELD_ELSEWHERE = 'held-outside-pair';
-
-const RETRYABLE = new Set([
-  'RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException',
-  'RequestThrottled', 'RequestThrottledException', 'ServiceUnavailable', 'Unavailable', 'InternalError',
-  'InternalFailure', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
-]);
-const MAX_ATTEMPTS = 6;
-const BASE_DELAY_MS = 200;
-const MAX_DELAY_MS = 5000;
-
-/** Whether an SDK error is worth another try (throttling, 5xx, a dropped connection). */
-function isRetryable(error) {
-  if (!error) return false;
-  if (RETRYABLE.has(error.name) || RETRYABLE.has(error.code) || RETRYABLE.has(error.Code)) return true;
-  if (error.$retryable) return true;
-  const status = error.$metadata && error.$metadata.httpStatusCode;
-  return typeof status === 'number' && status >= 500;
-}
-
-/** Runs an SDK call, retrying throttling and transient errors with capped exponential backoff and jitter. */
-async function withRetry(call, deps, label) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-      const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-      const delay = Math.round(ceiling / 2 + deps.random() * (ceiling / 2));
-      deps.log({ level: 'WARN', message: `${label} failed with ${error.name}; retry ${attempt} in ${delay} ms` });
-      await deps.sleep(delay);
-    }
-  }
-}
-
-/** One probe attempt against a private address. Resolves true when healthy, never rejects. */
-function probeOnce(check, ip) {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (ok) => { if (!settled) { settled = true; resolve(ok); } };
-    if (check.protocol === 'tcp') {
-      const socket = net.connect({ host: ip, port: check.port, timeout: check.timeoutMs });
-      socket.once('connect', () => { socket.destroy(); done(true); });
-      socket.once('timeout', () => { socket.destroy(); done(false); });
-      socket.once('error', () => done(false));
-      return;
-    }
-    const request = http.request({ host: ip, port: check.port, path: check.path, method: 'GET', timeout: check.timeoutMs }, (response) => {
-      response.resume();
-      done(response.statusCode >= 200 && response.statusCode < 400);
-    });
-    request.once('timeout', () => { request.destroy(); done(false); });
-    request.once('error', () => done(false));
-    request.end();
+function realDeps() {
+  const { NodeHttpHandler } = tryRequire('@smithy/node-http-handler') || {};
+  const handlerOptions = { connectionTimeout: API_DEFAULTS.connectTimeoutMs, requestTimeout: API_DEFAULTS.attemptTimeoutMs };
+  // One SDK attempt each: the function retries itself (call), so retries do not multiply.
+  const client = (Client) => new Client({
+    maxAttempts: 1,
+    requestHandler: NodeHttpHandler ? new NodeHttpHandler(handlerOptions) : handlerOptions,
   });
-}
-
-/** Probes a node up to `attempts` times; healthy at the first success. */
-async function probeNode(check, ip, deps) {
-  for (let attempt = 1; attempt <= check.attempts; attempt++) {
-    if (await deps.probeOnce(check, ip)) return true;
-    if (attempt < check.attempts && check.intervalMs > 0) await deps.sleep(check.intervalMs);
-  }
-  return false;
-}
-
-function defaultDeps() {
+  let lambda;
   return {
-    // The function retries itself (withRetry): one SDK attempt each, so retries do not multiply.
-    ec2: new EC2Client({ maxAttempts: 1 }),
-    cloudwatch: new CloudWatchClient({ maxAttempts: 1 }),
-    sns: new SNSClient({ maxAttempts: 1 }),
+    ec2: client(EC2Client),
+    cloudwatch: client(CloudWatchClient),
+    sns: client(SNSClient),
     probeOnce,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    invokeProbe: async (name, payload, signal) => {
+      // Loaded only where a probe function exists: the Lambda runtime ships the client.
+      const sdk = require('@aws-sdk/client-lambda');
+      lambda = lambda || client(sdk.LambdaClient);
+      const out = await lambda.send(new sdk.InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)) }),
+        { abortSignal: signal });
+      if (out.FunctionError) throw named('ProbeFunctionError', out.FunctionError);
+      return JSON.parse(Buffer.from(out.Payload).toString('utf8'));
+    },
+    sleep: (ms, signal) => new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      if (signal) signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    }),
     now: () => Date.now(),
     random: Math.random,
     log: (entry) => console.log(JSON.stringify(entry)),
@@ -117,256 +77,240 @@ function defaultDeps() {
   };
 }
 
+function tryRequire(name) {
+  try {
+    return require(name);
+  } catch {
+    return undefined;
+  }
+}
+
 function loadConfig(deps) {
-  if (deps.config) return deps.config;
+  if (deps.config) return normalizeConfig(deps.config);
   if (!process.env.CONFIG) throw new Error('CONFIG environment variable is missing');
   return normalizeConfig(JSON.parse(process.env.CONFIG));
 }
 
-/** Probe timings given at deploy in seconds (`timeoutSeconds`, `intervalSeconds`) become the `...Ms` fields. */
+/** Probe timings given at deploy in seconds (`timeoutSeconds`, ...) become the `...Ms` fields; defaults filled in. */
 function normalizeConfig(cfg) {
-  const check = cfg.healthCheck;
-  if (!check) return cfg;
-  const ms = (name) => (check[`${name}Ms`] !== undefined ? Number(check[`${name}Ms`]) : Number(check[`${name}Seconds`]) * 1000);
-  return {
-    ...cfg,
-    healthCheck: { ...check, port: Number(check.port), attempts: Number(check.attempts), timeoutMs: ms('timeout'), intervalMs: ms('interval') },
+  const out = {
+    failBackReadings: 3, interfaces: {}, ...cfg,
+    api: { ...API_DEFAULTS, ...(cfg.api || {}) },
+    cooldownSeconds: Number(cfg.cooldownSeconds),
+    failBackReadings: Number(cfg.failBackReadings !== undefined ? cfg.failBackReadings : 3),
   };
+  const check = cfg.healthCheck;
+  if (!check) return out;
+  const ms = (name) => (check[`${name}Ms`] !== undefined ? Number(check[`${name}Ms`])
+    : check[`${name}Seconds`] !== undefined ? Number(check[`${name}Seconds`]) * 1000 : undefined);
+  out.healthCheck = {
+    ...check, port: Number(check.port), attempts: Number(check.attempts),
+    timeoutMs: ms('timeout'), intervalMs: ms('interval'), watchIntervalMs: ms('watchInterval'),
+  };
+  return out;
 }
 
-/** What the function sees of one node. */
-async function inspectNodes(cfg, deps, call) {
-  const ids = [cfg.primary, cfg.standby];
-  // A filter instead of InstanceIds: a long-gone instance is simply absent instead of an error.
-  const reservations = (await call('DescribeInstances', () => deps.ec2.send(new DescribeInstancesCommand({
-    Filters: [{ Name: 'instance-id', Values: ids }],
-  })))).Reservations || [];
-  const found = new Map();
-  for (const r of reservations) for (const i of r.Instances || []) found.set(i.InstanceId, i);
-
-  const present = ids.filter((id) => found.has(id) && found.get(id).State && found.get(id).State.Name !== 'terminated');
-  const statuses = new Map();
-  if (present.length > 0) {
-    const result = await call('DescribeInstanceStatus', () => deps.ec2.send(new DescribeInstanceStatusCommand({
-      InstanceIds: present, IncludeAllInstances: true,
-    })));
-    for (const s of result.InstanceStatuses || []) statuses.set(s.InstanceId, s);
-  }
-
-  const alarmNames = [...(cfg.alarms.primary || []), ...(cfg.alarms.standby || [])];
-  const inAlarm = new Set();
-  if (alarmNames.length > 0) {
-    const result = await call('DescribeAlarms', () => deps.cloudwatch.send(new DescribeAlarmsCommand({
-      AlarmNames: alarmNames, AlarmTypes: ['MetricAlarm'],
-    })));
-    for (const a of result.MetricAlarms || []) if (a.StateValue === 'ALARM') inAlarm.add(a.AlarmName);
-  }
-
-  const nodes = {};
-  for (const [role, id] of [['primary', cfg.primary], ['standby', cfg.standby]]) {
-    const instance = found.get(id);
-    const status = statuses.get(id);
-    nodes[role] = {
-      role,
-      id,
-      state: instance && instance.State ? instance.State.Name : 'terminated',
-      privateIp: instance ? instance.PrivateIpAddress : undefined,
-      interfaces: instance ? (instance.NetworkInterfaces || []).length : 0,
-      instanceStatus: status && status.InstanceStatus ? status.InstanceStatus.Status : 'unknown',
-      systemStatus: status && status.SystemStatus ? status.SystemStatus.Status : 'unknown',
-      alarms: (cfg.alarms[role] || []).filter((n) => inAlarm.has(n)),
-      appHealthy: undefined,
-    };
-  }
-
-  if (cfg.healthCheck) {
-    await Promise.all(Object.values(nodes).map(async (node) => {
-      if (node.state === 'running' && node.privateIp) node.appHealthy = await probeNode(cfg.healthCheck, node.privateIp, deps);
-    }));
-  }
-  for (const node of Object.values(nodes)) assess(node);
-  return nodes;
+/**
+ * A last-move time ahead of the clock (a hand-edited tag, a skewed writer) is rewritten to now, once:
+ * the cooldown then counts from the first run that saw it, instead of never ending.
+ */
+async function clampFuture(ctx, tags) {
+  const now = ctx.deps.now();
+  const t = tags[TAG.lastMove] ? Date.parse(tags[TAG.lastMove]) : NaN;
+  if (Number.isNaN(t) || t <= now) return;
+  tags[TAG.lastMove] = new Date(now).toISOString();
+  ctx.deps.log({ level: 'WARN', message: `${TAG.lastMove} was in the future; clamped to now` });
+  await writeTags(ctx, { [TAG.lastMove]: tags[TAG.lastMove] });
 }
 
-/** Sets `failed` (must give up the address) and `eligible` (may receive it), with the reasons. */
-function assess(node) {
-  const failures = [];
-  if (node.state !== 'running') failures.push(`instance is ${node.state}`);
-  if (node.alarms.length > 0) failures.push(`alarm in ALARM: ${node.alarms.join(', ')}`);
-  if (node.appHealthy === false) failures.push('application probe failed');
-  const ineligible = [...failures];
-  if (node.state === 'running' && (node.instanceStatus !== 'ok' || node.systemStatus !== 'ok')) {
-    ineligible.push(`status checks instance=${node.instanceStatus} system=${node.systemStatus}`);
-  }
-  if (node.state === 'running' && node.interfaces !== 1) {
-    ineligible.push(`has ${node.interfaces} network interfaces (AssociateAddress by instance needs exactly one)`);
-  }
-  node.failed = failures.length > 0;
-  node.eligible = ineligible.length === 0;
-  node.reasons = ineligible;
+/** An intent tag: `<move id> <kind> <from instance or -> <to instance> <to interface> <detected ISO time>`. */
+function parseIntent(value) {
+  if (!value) return undefined;
+  const [id, kind, from, to, toInterface, detected] = value.split(' ');
+  if (!id || !to) return undefined;
+  return { id, kind, from: from === '-' ? null : from, to, toInterface, detectedAt: Date.parse(detected) };
 }
 
-/** The decision, from the association, the tags and the nodes. Pure: no calls. */
-function decide(cfg, holderId, tags, nodes, now) {
-  const { primary, standby } = nodes;
-  const lastMove = tags[TAG_LAST_MOVE] ? Date.parse(tags[TAG_LAST_MOVE]) : NaN;
-  const cooldownLeft = Number.isNaN(lastMove) ? 0 : Math.max(0, lastMove + cfg.cooldownSeconds * 1000 - now);
-
-  if (!holderId) {
-    const target = [primary, standby].find((n) => n.eligible);
-    if (target) return { action: 'move', kind: 'failover', to: target, reason: 'address was not associated' };
-    return { action: 'hold', condition: CONDITION_NO_HEALTHY_NODE, reason: 'address is not associated and no node is eligible' };
-  }
-  const holder = holderId === primary.id ? primary : holderId === standby.id ? standby : undefined;
-  if (!holder) {
-    return { action: 'none', condition: CONDITION_HELD_ELSEWHERE, reason: `address is held by ${holderId}, outside the pair: left alone` };
-  }
-  const other = holder === primary ? standby : primary;
-
-  if (holder.failed) {
-    if (!other.eligible) {
-      return {
-        action: 'hold', condition: CONDITION_NO_HEALTHY_NODE,
-        reason: `holder ${holder.id} failed (${holder.reasons.join('; ')}) and ${other.id} is not eligible (${other.reasons.join('; ') || 'unknown'}): address kept`,
-      };
-    }
-    if (holder.state === 'running' && cooldownLeft > 0) {
-      return {
-        action: 'defer',
-        reason: `holder ${holder.id} failed (${holder.reasons.join('; ')}) but still runs; cooldown has ${Math.ceil(cooldownLeft / 1000)} s left`,
-      };
-    }
-    return { action: 'move', kind: 'failover', from: holder, to: other, reason: `holder ${holder.id} failed: ${holder.reasons.join('; ')}` };
-  }
-
-  if (cfg.failBack && holder === standby && primary.eligible) {
-    if (cooldownLeft > 0) {
-      return { action: 'defer', reason: `fail-back to ${primary.id} waits for the cooldown (${Math.ceil(cooldownLeft / 1000)} s left)` };
-    }
-    return { action: 'move', kind: 'failback', from: holder, to: primary, reason: `primary ${primary.id} is healthy again` };
-  }
-  return { action: 'none', condition: CONDITION_OK, reason: `holder ${holder.id} is healthy` };
+async function writeTags(ctx, tags) {
+  const { cfg, deps } = ctx;
+  await call(ctx, 'CreateTags', (signal) => deps.ec2.send(new CreateTagsCommand({
+    Resources: [cfg.allocationId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  }), { abortSignal: signal }));
 }
 
-/** When the failure behind this invocation was first seen, for the latency metric. */
-function triggerTime(event, fallback) {
-  const candidates = [
-    event && event.detail && event.detail.state && event.detail.state.timestamp,
-    event && event.time,
-  ];
-  for (const c of candidates) {
-    const t = c ? Date.parse(c) : NaN;
-    if (!Number.isNaN(t)) return t;
+/**
+ * The bookkeeping of one move, done once: tags (with `recorded`, the dedup mark) first, then the
+ * metric, then one message. A run that dies after the tags loses at most the message.
+ */
+async function record(ctx, intent, address, metrics, late) {
+  const { deps } = ctx;
+  const now = deps.now();
+  const state = {
+    [TAG.lastMove]: new Date(Math.min(Number(intent.id), now)).toISOString(),
+    [TAG.lastTarget]: intent.to,
+    [TAG.lastFrom]: intent.from || '-',
+    [TAG.condition]: CONDITION_OK,
+    [TAG.streak]: '0',
+    [TAG.recorded]: intent.id,
+  };
+  await writeTags(ctx, state);
+  // The rest of this run decides from the state just written (a finished dead run's move starts the cooldown).
+  Object.assign(address.tags, state);
+  metrics[intent.kind === 'failback' ? 'FailBacks' : 'Failovers'] = 1;
+  if (!late && !Number.isNaN(intent.detectedAt)) metrics.FailoverLatency = Math.max(0, now - intent.detectedAt);
+  await notify(ctx, `Elastic IP ${address.PublicIp || ctx.cfg.allocationId} moved to ${intent.to}`,
+    { event: intent.kind, from: intent.from, to: intent.to, reason: intent.reason, recordedLate: late || undefined });
+}
+
+/** Finishes a move a dead run left behind, or marks its intent void when the move did not happen. */
+async function finishPending(ctx, address, metrics) {
+  const intent = parseIntent(address.tags[TAG.intent]);
+  if (!intent || address.tags[TAG.recorded] === intent.id) return false;
+  const landed = address.NetworkInterfaceId ? address.NetworkInterfaceId === intent.toInterface : address.InstanceId === intent.to;
+  if (landed) {
+    ctx.deps.log({ level: 'WARN', message: `finishing the bookkeeping of move ${intent.id} to ${intent.to} left by an earlier run` });
+    intent.reason = 'recorded by a later run (the moving run ended before its bookkeeping)';
+    await record(ctx, intent, address, metrics, true);
+  } else {
+    ctx.deps.log({ level: 'WARN', message: `move ${intent.id} to ${intent.to} did not happen; intent voided` });
+    await writeTags(ctx, { [TAG.recorded]: intent.id });
   }
-  return fallback;
+  address.tags[TAG.recorded] = intent.id;
+  return landed;
 }
 
 function describeEvent(event) {
-  if (!event || !event['detail-type']) return 'direct invocation';
+  if (!event || !event['detail-type']) return event && event.watch ? 'watch loop: holder failed its probe' : 'direct invocation';
   const d = event.detail || {};
   if (event['detail-type'] === 'EC2 Instance State-change Notification') return `${d['instance-id']} is ${d.state}`;
   if (event['detail-type'] === 'CloudWatch Alarm State Change') return `alarm ${d.alarmName} is ${d.state && d.state.value}`;
   return event['detail-type'];
 }
 
-async function reconcile(event, deps) {
-  const cfg = loadConfig(deps);
-  const started = deps.now();
-  const call = (label, fn) => withRetry(fn, deps, label);
+async function reconcile(ctx, event, known = {}, detectedAt) {
+  const { cfg, deps } = ctx;
   const trigger = describeEvent(event);
+  const started = detectedAt !== undefined ? detectedAt : deps.now();
+  const metrics = { HealthyNodes: 0, NoHealthyNode: 0, Failovers: 0, FailBacks: 0, Paused: 0 };
+  const address = await readAddress(ctx);
+  const tags = address.tags;
 
-  const addresses = (await call('DescribeAddresses', () => deps.ec2.send(new DescribeAddressesCommand({
-    AllocationIds: [cfg.allocationId],
-  })))).Addresses || [];
-  if (addresses.length === 0) throw new Error(`Elastic IP ${cfg.allocationId} not found`);
-  const address = addresses[0];
-  const tags = Object.fromEntries((address.Tags || []).map((t) => [t.Key, t.Value]));
-  const holderId = address.InstanceId;
-
-  const nodes = await inspectNodes(cfg, deps, call);
-  const decision = decide(cfg, holderId, tags, nodes, deps.now());
-  const healthyNodes = [nodes.primary, nodes.standby].filter((n) => n.eligible).length;
-  deps.log({
-    level: decision.action === 'hold' ? 'ERROR' : 'INFO', trigger, holder: holderId || null, action: decision.action,
-    reason: decision.reason, nodes: [nodes.primary, nodes.standby].map(summarize),
-  });
-
-  const metrics = { HealthyNodes: healthyNodes, NoHealthyNode: decision.action === 'hold' ? 1 : 0, Failovers: 0, FailBacks: 0 };
-  let result;
-  if (decision.action === 'move') {
-    await call('AssociateAddress', () => deps.ec2.send(new AssociateAddressCommand({
-      AllocationId: cfg.allocationId, InstanceId: decision.to.id, AllowReassociation: true,
-    })));
-    const movedAt = deps.now();
-    metrics[decision.kind === 'failback' ? 'FailBacks' : 'Failovers'] = 1;
-    metrics.FailoverLatency = Math.max(0, movedAt - triggerTime(event, started));
-    // Recorded after the move: a failed association must not start a cooldown.
-    try {
-      await call('CreateTags', () => deps.ec2.send(new CreateTagsCommand({
-        Resources: [cfg.allocationId],
-        Tags: [
-          { Key: TAG_LAST_MOVE, Value: new Date(movedAt).toISOString() },
-          { Key: TAG_LAST_TARGET, Value: decision.to.id },
-          { Key: TAG_CONDITION, Value: CONDITION_OK },
-        ],
-      })));
-    } catch (error) {
-      deps.log({ level: 'ERROR', message: `address moved but its state tags were not written: ${error.name}` });
-    }
-    await notify(cfg, deps, call, `Elastic IP ${address.PublicIp || cfg.allocationId} moved to ${decision.to.id}`,
-      { event: decision.kind, from: holderId || null, to: decision.to.id, reason: decision.reason, trigger });
-    result = { action: 'moved', kind: decision.kind, from: holderId || null, to: decision.to.id, reason: decision.reason };
-  } else {
-    // Announce a changed condition once (and remember it in a tag), never on every run.
-    const previous = tags[TAG_CONDITION];
-    if (decision.condition && previous !== decision.condition) {
-      const announce = decision.condition !== CONDITION_OK || (previous !== undefined && previous !== CONDITION_OK);
-      if (announce) {
-        const subject = decision.condition === CONDITION_NO_HEALTHY_NODE
-          ? `No healthy node for Elastic IP ${address.PublicIp || cfg.allocationId}: ${holderId ? `address kept on ${holderId}` : 'address left unassociated'}`
-          : decision.condition === CONDITION_HELD_ELSEWHERE
-            ? `Elastic IP ${address.PublicIp || cfg.allocationId} is held outside the failover pair`
-            : `Elastic IP ${address.PublicIp || cfg.allocationId} is on a healthy node again`;
-        await notify(cfg, deps, call, subject, { event: decision.condition, holder: holderId || null, reason: decision.reason, trigger });
-      }
-      await call('CreateTags', () => deps.ec2.send(new CreateTagsCommand({
-        Resources: [cfg.allocationId], Tags: [{ Key: TAG_CONDITION, Value: decision.condition }],
-      })));
-    }
-    result = { action: decision.action, holder: holderId || null, reason: decision.reason };
+  if (/^true$/i.test(tags[TAG.paused] || '')) {
+    metrics.Paused = 1;
+    deps.log({ level: 'WARN', trigger, action: 'paused', reason: `tag ${TAG.paused}=true on the allocation` });
+    await announce(ctx, address, tags, CONDITION_PAUSED, { reason: 'paused by an operator', trigger });
+    emitMetrics(ctx, metrics);
+    return { action: 'paused', holder: address.InstanceId || null, reason: `${TAG.paused} is set` };
   }
 
-  emitMetrics(cfg, deps, metrics);
-  return result;
+  await finishPending(ctx, address, metrics);
+  await clampFuture(ctx, tags);
+  const nodes = await inspect(ctx, [cfg.primary, cfg.standby], known);
+  const holder = holderOf(address, nodes);
+  let decision = decide(cfg, holder, tags, nodes, deps.now());
+  metrics.HealthyNodes = Object.values(nodes).filter((n) => n.eligible).length;
+  deps.log({
+    level: decision.action === 'hold' ? 'ERROR' : 'INFO', trigger, holder: address.InstanceId || address.NetworkInterfaceId || null,
+    action: decision.action, reason: decision.reason, nodes: Object.values(nodes).map(summarize),
+  });
+  ctx.holder = holder.kind === 'pair' ? holder.node : undefined;
+
+  if (decision.action === 'move') {
+    const result = await move(ctx, address, decision, started, metrics, trigger);
+    if (result) {
+      emitMetrics(ctx, metrics);
+      return result;
+    }
+    decision = { action: 'defer', reason: `${decision.to.id} was no longer eligible when checked again before the move` };
+  }
+
+  // Fail-back hysteresis: count the primary's consecutive eligible readings while the standby holds.
+  const streak = decision.streak !== undefined ? String(decision.streak) : '0';
+  if ((tags[TAG.streak] || '0') !== streak) await writeTags(ctx, { [TAG.streak]: streak });
+  if (decision.action === 'hold') metrics.NoHealthyNode = 1;
+  if (decision.condition) await announce(ctx, address, tags, decision.condition, { reason: decision.reason, trigger, holder: address.InstanceId || null });
+  emitMetrics(ctx, metrics);
+  return { action: decision.action, holder: address.InstanceId || address.NetworkInterfaceId || null, reason: decision.reason };
+}
+
+/** The move: check the target again, write the intent, associate, record. Returns undefined when the target lapsed. */
+async function move(ctx, address, decision, detectedAt, metrics, trigger) {
+  const { cfg, deps } = ctx;
+  // Re-read and re-probe the target right before the move (it may have started stopping during the probe).
+  const fresh = (await inspect(ctx, [decision.to.id]))[decision.to.id];
+  const again = await readAddress(ctx);
+  if (!fresh.eligible) {
+    deps.log({ level: 'WARN', message: `target ${fresh.id} lapsed: ${fresh.reasons.join('; ')}` });
+    return undefined;
+  }
+  if (again.InstanceId !== address.InstanceId || again.NetworkInterfaceId !== address.NetworkInterfaceId) {
+    deps.log({ level: 'WARN', message: 'the association changed while deciding (an operator?): decided again next run' });
+    return undefined;
+  }
+  const from = address.InstanceId || null;
+  const intent = {
+    id: String(deps.now()), kind: decision.kind, from, to: fresh.id, toInterface: fresh.interfaceId,
+    detectedAt, reason: decision.reason,
+  };
+  await writeTags(ctx, {
+    [TAG.intent]: `${intent.id} ${intent.kind} ${from || '-'} ${intent.to} ${intent.toInterface} ${new Date(detectedAt).toISOString()}`,
+  });
+  const associated = () => readAddress(ctx).then((a) => (a.NetworkInterfaceId === fresh.interfaceId ? a : undefined));
+  await call(ctx, 'AssociateAddress', (signal) => deps.ec2.send(new AssociateAddressCommand({
+    AllocationId: cfg.allocationId, NetworkInterfaceId: fresh.interfaceId, AllowReassociation: true,
+  }), { abortSignal: signal }), { confirm: associated });
+  ctx.holder = fresh;
+  await record(ctx, intent, address, metrics, false);
+  return { action: 'moved', kind: decision.kind, from, to: fresh.id, reason: decision.reason, trigger };
+}
+
+/** Announces a changed condition once: the tag (the dedup mark) is written before the message. */
+async function announce(ctx, address, tags, condition, body) {
+  const previous = tags[TAG.condition];
+  if (previous === condition) return;
+  await writeTags(ctx, { [TAG.condition]: condition });
+  tags[TAG.condition] = condition;
+  if (condition === CONDITION_OK && (previous === undefined || previous === CONDITION_OK)) return;
+  const ip = address.PublicIp || ctx.cfg.allocationId;
+  const subject = {
+    [CONDITION_NO_HEALTHY_NODE]: `No healthy node for Elastic IP ${ip}: ${address.InstanceId ? `address kept on ${address.InstanceId}` : 'address left unassociated'}`,
+    [CONDITION_HELD_ELSEWHERE]: `Elastic IP ${ip} is held outside the failover pair`,
+    [CONDITION_PAUSED]: `Failover of Elastic IP ${ip} is paused`,
+    [CONDITION_OK]: `Elastic IP ${ip} is on a healthy node again`,
+  }[condition];
+  await notify(ctx, subject, { event: condition, ...body });
 }
 
 function summarize(n) {
-  return { role: n.role, id: n.id, state: n.state, checks: `${n.instanceStatus}/${n.systemStatus}`, alarms: n.alarms, app: n.appHealthy, eligible: n.eligible };
+  return { role: n.role, id: n.id, state: n.state, interface: n.interfaceId, checks: `${n.instanceStatus}/${n.systemStatus}`, alarms: n.alarms, app: n.appHealthy, eligible: n.eligible };
 }
 
-async function notify(cfg, deps, call, subject, body) {
+async function notify(ctx, subject, body) {
+  const { cfg, deps } = ctx;
   if (!cfg.topicArn) return;
   try {
-    await call('Publish', () => deps.sns.send(new PublishCommand({
+    // Retried only when the request certainly did nothing: a lost response must not send twice.
+    await call(ctx, 'Publish', (signal) => deps.sns.send(new PublishCommand({
       TopicArn: cfg.topicArn,
       Subject: subject.slice(0, 99),
       Message: JSON.stringify({ allocationId: cfg.allocationId, ...body }, null, 2),
-    })));
+    }), { abortSignal: signal }), { retry: isThrottle });
   } catch (error) {
     // A lost notification must not undo or repeat a move; the metrics and alarms still report it.
     deps.log({ level: 'ERROR', message: `notification failed: ${error.name}` });
   }
 }
 
-function emitMetrics(cfg, deps, values) {
-  const units = { HealthyNodes: 'Count', NoHealthyNode: 'Count', Failovers: 'Count', FailBacks: 'Count', FailoverLatency: 'Milliseconds' };
+function emitMetrics(ctx, values) {
+  const { cfg, deps } = ctx;
+  const units = { FailoverLatency: 'Milliseconds' };
   deps.emit({
     _aws: {
       Timestamp: deps.now(),
       CloudWatchMetrics: [{
         Namespace: cfg.namespace,
         Dimensions: [['AllocationId']],
-        Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: units[name] })),
+        Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: units[name] || 'Count' })),
       }],
     },
     AllocationId: cfg.allocationId,
@@ -375,17 +319,79 @@ function emitMetrics(cfg, deps, values) {
 }
 
 /**
+ * The fast probe loop of a scheduled run: every `watchInterval` it probes the holder and reads the
+ * holder's alarms, until the run's deadline leaves no room for one more reading. When the holder
+ * fails and at least `decisionBudgetMs` remain, it decides at once; otherwise the next scheduled
+ * run (which starts by reading and probing) does. A decision that does not move ends the loop.
+ */
+async function watch(ctx, result) {
+  const { cfg, deps } = ctx;
+  const check = cfg.healthCheck;
+  const reading = readingMs(check) + (cfg.probeFunction ? ctx.api.attemptTimeoutMs : 0);
+  const decisionMs = cfg.decisionBudgetMs !== undefined ? Number(cfg.decisionBudgetMs) : 3000;
+  while (deps.now() + check.watchIntervalMs + reading <= ctx.deadline) {
+    await deps.sleep(check.watchIntervalMs);
+    const holder = ctx.holder;
+    if (!holder || !holder.privateIp) continue;
+    const [probed, inAlarm] = await Promise.all([
+      probeNodes(ctx, [{ id: holder.id, ip: holder.privateIp }]),
+      readAlarms(ctx, [holder.role]).catch(() => new Set()),
+    ]);
+    const failed = probed[holder.id] === false || inAlarm.size > 0;
+    if (!failed) continue;
+    if (ctx.deadline - deps.now() < decisionMs) break;
+    result = await reconcile(ctx, { watch: true }, probed[holder.id] === false ? { [holder.id]: false } : {}, deps.now());
+    if (result.action !== 'moved') break;
+  }
+  return result;
+}
+
+function isScheduled(event) {
+  return Boolean(event) && event['detail-type'] === 'Scheduled Event';
+}
+
+async function run(event, context, deps) {
+  const cfg = loadConfig(deps);
+  const remaining = context && typeof context.getRemainingTimeInMillis === 'function'
+    ? context.getRemainingTimeInMillis() : (cfg.timeoutSeconds || 60) * 1000;
+  const ctx = { cfg, deps, api: cfg.api, deadline: deps.now() + remaining - RESERVE_MS, holder: undefined };
+  const result = await reconcile(ctx, event);
+  if (isScheduled(event) && cfg.healthCheck && cfg.healthCheck.watchIntervalMs > 0) return watch(ctx, result);
+  return result;
+}
+
+/**
  * Makes a handler. Invocations within one execution environment run one after the other; reserved
  * concurrency 1 makes that true across environments, so two decisions never race.
  */
 function createHandler(overrides = {}) {
-  const deps = { ...defaultDeps(), ...overrides };
+  const deps = { ...realDeps(), ...overrides };
   let queue = Promise.resolve();
-  return function handler(event) {
-    const run = queue.then(() => reconcile(event, deps));
-    queue = run.catch(() => undefined);
-    return run;
+  return function handler(event, context) {
+    const next = queue.then(() => run(event, context, deps));
+    queue = next.catch(() => undefined);
+    return next;
   };
 }
 
-module.exports = { handler: createHandler(), createHandler, decide, isRetryable, normalizeConfig };
+/**
+ * The probe function (inside the VPC, when the deciding function runs outside it): one reading of
+ * each target, in parallel, within the caller's budget. It calls no AWS API.
+ */
+function createProbeHandler(overrides = {}) {
+  const deps = { ...realDeps(), ...overrides };
+  return async function probe(event, context) {
+    const check = normalizeConfig({ healthCheck: event.check }).healthCheck;
+    const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
+    const ctx = { deps, deadline: deps.now() + Math.min(Number(event.budgetMs) || 0, remaining - 500) };
+    const targets = (event.targets || []).filter((t) => typeof t.id === 'string' && net.isIP(t.ip));
+    const results = {};
+    await Promise.all(targets.map(async (t) => { results[t.id] = await probeReading(ctx, check, t.ip); }));
+    return { results };
+  };
+}
+
+module.exports = {
+  handler: createHandler(), probe: createProbeHandler(), createHandler, createProbeHandler, realDeps,
+  decide, isRetryable, normalizeConfig, readingMs, API_DEFAULTS, RESERVE_MS, TAG,
+};
