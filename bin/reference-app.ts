@@ -1,17 +1,18 @@
-import { App, AppProps, Size, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ApplicationHealthCheck, ClusterBackup, DataVolume, ElasticIpFailover, SecureVpc } from '../lib';
+import { ApplicationHealthCheck, ClusterBackup, DataVolume, ElasticIpFailover } from '../lib';
 import { createCompliantApp, resolveEnv } from './compliance';
 import { allowPublicHttp } from './stacks/eip-failover';
 import { GoldenAmiStack } from './stacks/golden-ami';
 import { WebServersStack } from './stacks/launch';
 import { MultiAttachStack } from './stacks/multi-attach';
+import { sharedNetwork } from './stacks/network';
 import { SnapshotsStack } from './stacks/snapshots';
 
 /**
  * The reference architecture, in the spirit of the seeds' cat-photo web app:
  *
- *   Network     one SecureVpc shared by every stack
+ *   Network     one SecureVpc shared by every stack (and by the examples: CdkEc2Patterns-Network)
  *   GoldenAmi   Image Builder pipeline: AL2023 + nginx "Hello" page, CVE-scanned, id in SSM
  *   WebServers  two web servers launched from the golden image, each with a data volume, behind
  *               one static public address that moves to the healthy one on failure
@@ -25,8 +26,10 @@ export function createReferenceApp(props: AppProps = {}): App {
   const app = createCompliantApp(props);
   const env = resolveEnv(app);
 
-  const network = new Stack(app, 'CatPhotos-Network', { env, description: 'Shared VPC of the cat-photo reference app' });
-  const { vpc } = new SecureVpc(network, 'Vpc');
+  // The network the examples share too (bin/stacks/network.ts), with Systems Manager endpoints: the
+  // web servers sit in public subnets for the Elastic IP, and the node that does not hold it has no
+  // other way to Session Manager (no NAT route, no public IP).
+  const vpc = sharedNetwork(app);
 
   const golden = new GoldenAmiStack(app, 'CatPhotos-GoldenAmi', { env, vpc, description: 'Golden web-server AMI pipeline' });
 

@@ -9,6 +9,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
+import { sharedNetwork } from '../bin/stacks/network';
 import { ApplicationHealthCheck, ElasticIpFailover } from '../lib/eip-failover';
 
 const WEB_SERVER_SCRIPT = path.join(__dirname, 'assets', 'python-hello.sh');
@@ -24,6 +25,7 @@ export function createApp(props: AppProps = {}): App {
   userData.addCommands(fs.readFileSync(WEB_SERVER_SCRIPT, 'utf8'));
   // The default image (Amazon Linux 2023): never one read at every deploy, which would replace both nodes at once.
   const web = new ElasticIpFailover(stack, 'Web', {
+    vpc: sharedNetwork(app), // one VPC for every example (bin/stacks/network.ts)
     userData,
     healthCheck: ApplicationHealthCheck.http({ port: 80, path: '/' }),
   });

@@ -6,6 +6,7 @@
 import { App, AppProps, Stack } from 'aws-cdk-lib';
 import * as path from 'path';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
+import { sharedNetwork } from '../bin/stacks/network';
 import { GoldenImagePipeline, ImageComponent } from '../lib/golden-ami';
 
 const SCRIPTS = path.join(__dirname, 'assets');
@@ -18,6 +19,7 @@ export function createApp(props: AppProps = {}): App {
   });
 
   new GoldenImagePipeline(stack, 'WebServerImage', {
+    vpc: sharedNetwork(app), // one VPC for every example (bin/stacks/network.ts)
     name: 'web-server',
     components: [
       ImageComponent.fromScriptFiles('nginx-hello',

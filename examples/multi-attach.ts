@@ -6,7 +6,7 @@
  */
 import { App, AppProps, Size, Stack } from 'aws-cdk-lib';
 import { createCompliantApp, resolveEnv } from '../bin/compliance';
-import { SecureVpc } from '../lib/core';
+import { sharedNetwork } from '../bin/stacks/network';
 import { ClusterFilesystem, MultiAttachCluster } from '../lib/multi-attach';
 
 export function createApp(props: AppProps = {}): App {
@@ -16,9 +16,8 @@ export function createApp(props: AppProps = {}): App {
     description: 'Two-node GFS2 cluster sharing an io2 Multi-Attach volume',
   });
 
-  const network = new SecureVpc(stack, 'Network');
   new MultiAttachCluster(stack, 'Cluster', {
-    vpc: network.vpc,
+    vpc: sharedNetwork(app), // one VPC for every example (bin/stacks/network.ts)
     nodeCount: 2,
     volumes: [{ name: 'shared', size: Size.gibibytes(100), iops: 3000 }],
     filesystem: ClusterFilesystem.gfs2({ mountRoot: '/shared' }),

@@ -15,8 +15,9 @@ export interface LaunchStackProps extends StackProps {
    */
   readonly vpc?: ec2.IVpc;
   /**
-   * Image to launch, for example `GoldenAmiStack.pipeline.machineImage` (resolves at deploy; make
-   * this stack depend on the golden AMI stack).
+   * Image to launch, for example `GoldenAmiStack.pipeline.machineImage`: its SSM parameter is read
+   * when each instance launches (FleetImage.fromMachineImage), so a new golden AMI replaces no
+   * server. Make this stack depend on the golden AMI stack, whose first build writes the parameter.
    * @default - the latest Amazon Linux 2023, with nginx installed at first boot
    */
   readonly machineImage?: ec2.IMachineImage;

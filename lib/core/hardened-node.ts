@@ -3,6 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { grantTarget } from './iam';
+import { LaunchTimeImage } from './launch-time-image';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { checkExclusive, checkPattern, checkRange, invalid, isKnown } from './validation';
 
@@ -17,13 +19,19 @@ export interface HardenedNodeOptions {
    */
   readonly instanceType?: ec2.InstanceType;
   /**
-   * Image to launch.
-   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy
+   * Image to launch. An image read at deploy (`ec2.MachineImage.latestAmazonLinux2023()`,
+   * `fromSsmParameter`) replaces every instance on the first deploy after a new AMI; a
+   * `LaunchTimeImage` is read only when an instance launches.
+   * @default - `LaunchTimeImage.latestAmazonLinux2023()` for the architecture of `instanceType`:
+   *   the latest Amazon Linux 2023 when each instance launches; later releases never replace running instances
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
-   * Role of the instances. A role you bring is used as given: it needs what Session Manager
-   * needs (see `HardenedNode.grantSessionManager`) if you want shell access.
+   * Role of the instances. A role you bring keeps its own permissions: it needs what Session
+   * Manager needs (see `HardenedNode.grantSessionManager`) for shell access. What a pattern grants
+   * to the instances goes to a customer-managed policy attached to it; a role imported as immutable
+   * (or from another account) gets nothing attached, and synthesis fails with a warning per
+   * statement you must attach yourself (acknowledge it once you have).
    * @default - a role with only the Session Manager and Run Command permissions
    */
   readonly role?: iam.IRole;
@@ -136,7 +144,7 @@ export interface HardenedLaunchTemplateOptions {
  * customer-managed policy, and a security group with no ingress. Launch, cluster and failover
  * patterns make their instances and launch templates through it.
  */
-export class HardenedNode extends Construct {
+export class HardenedNode extends Construct implements iam.IGrantable {
   /** Grants the Session Manager and Run Command agent permissions to a principal. */
   public static grantSessionManager(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -157,6 +165,11 @@ export class HardenedNode extends Construct {
   }
 
   public readonly role: iam.IRole;
+  /**
+   * Where grants to the instances land: the role's own customer-managed policy, or one attached to
+   * a role you bring (never an inline policy, never a silently dropped statement).
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
   /** The instance profile given by the user, if any (otherwise instances get a profile for `role`). */
   public readonly instanceProfile?: iam.IInstanceProfile;
   public readonly securityGroup: ec2.ISecurityGroup;
@@ -186,7 +199,7 @@ export class HardenedNode extends Construct {
     this.vpc = props.vpc;
     this.httpPutResponseHopLimit = props.httpPutResponseHopLimit ?? 1;
     this.instanceType = props.instanceType ?? new ec2.InstanceType('t3.small');
-    this.machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023();
+    this.machineImage = props.machineImage ?? LaunchTimeImage.latestAmazonLinux2023({ cpuType: cpuTypeOf(this.instanceType) });
     // Not `machineImage.getImage(this).userData`: resolving the image here, outside the instance,
     // leaves an unused region mapping for genericLinux images (template check W7001).
     this.userData = props.userData;
@@ -226,6 +239,7 @@ export class HardenedNode extends Construct {
         },
       );
     }
+    this.grantPrincipal = grantTarget(this, 'RolePermissions', this.role).grantPrincipal;
   }
 
   /** The encrypted root volume and any extra devices. */
@@ -247,26 +261,33 @@ export class HardenedNode extends Construct {
   /** Makes one instance with the hardened settings in the given scope. */
   public createInstance(scope: Construct, id: string, options: HardenedInstanceOptions = {}): ec2.Instance {
     const instance = new ec2.Instance(scope, id, {
+      ...this.settings(options.userData, options.extraBlockDevices),
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      instanceType: this.instanceType,
       machineImage: this.machineImage,
-      role: this.instanceProfile ? undefined : this.role,
-      instanceProfile: this.instanceProfile,
-      securityGroup: this.securityGroup,
-      userData: options.userData ?? this.userData,
-      keyPair: this.props.keyPair,
-      blockDevices: this.blockDevices(options.extraBlockDevices),
       httpTokens: ec2.HttpTokens.REQUIRED,
-      httpEndpoint: true,
-      httpPutResponseHopLimit: this.knownHopLimit,
-      detailedMonitoring: this.props.detailedMonitoring ?? true,
       disableApiTermination: options.disableApiTermination ?? true,
       instanceName: options.instanceName,
       propagateTagsToVolumeOnCreation: true,
     });
     this.setDeployTimeHopLimit(instance.node.defaultChild as ec2.CfnInstance, 'MetadataOptions');
     return instance;
+  }
+
+  /** What instances and launch templates share (the IMDSv2 token setting differs only in its enum type). */
+  private settings(userData: ec2.UserData | undefined, extraBlockDevices: ec2.BlockDevice[] | undefined) {
+    return {
+      instanceType: this.instanceType,
+      role: this.instanceProfile ? undefined : this.role,
+      instanceProfile: this.instanceProfile,
+      securityGroup: this.securityGroup,
+      userData: userData ?? this.userData,
+      keyPair: this.props.keyPair,
+      blockDevices: this.blockDevices(extraBlockDevices),
+      httpEndpoint: true,
+      httpPutResponseHopLimit: this.knownHopLimit,
+      detailedMonitoring: this.props.detailedMonitoring ?? true,
+    };
   }
 
   /** The hop limit for the L2s, which range-check it without a Token guard (aws-cdk-lib 2.276). */
@@ -284,20 +305,21 @@ export class HardenedNode extends Construct {
   /** Makes a launch template with the hardened settings (for Auto Scaling groups). */
   public createLaunchTemplate(scope: Construct, id: string, options: HardenedLaunchTemplateOptions = {}): ec2.LaunchTemplate {
     const template = new ec2.LaunchTemplate(scope, id, {
-      instanceType: this.instanceType,
-      machineImage: this.machineImage,
-      role: this.instanceProfile ? undefined : this.role,
-      instanceProfile: this.instanceProfile,
-      securityGroup: this.securityGroup,
-      userData: options.userData ?? this.userData,
-      keyPair: this.props.keyPair,
-      blockDevices: this.blockDevices(options.extraBlockDevices),
+      ...this.settings(options.userData, options.extraBlockDevices),
+      machineImage: this.machineImage instanceof LaunchTimeImage ? this.machineImage.forLaunchTemplate() : this.machineImage,
       httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
-      httpEndpoint: true,
-      httpPutResponseHopLimit: this.knownHopLimit,
-      detailedMonitoring: this.props.detailedMonitoring ?? true,
     });
     this.setDeployTimeHopLimit(template.node.defaultChild as ec2.CfnLaunchTemplate, 'LaunchTemplateData.MetadataOptions');
     return template;
+  }
+}
+
+/** The Amazon Linux CPU type matching an instance type (x86_64 when the type is not known at synth). */
+function cpuTypeOf(instanceType: ec2.InstanceType): ec2.AmazonLinuxCpuType {
+  if (!isKnown(instanceType.toString())) return ec2.AmazonLinuxCpuType.X86_64;
+  try {
+    return instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64;
+  } catch {
+    return ec2.AmazonLinuxCpuType.X86_64; // a type aws-cdk-lib cannot parse: its own check reports it
   }
 }

@@ -4,3 +4,4 @@ export { SecureKey } from './encryption';
 export type { ManagedKeyOptions } from './encryption';
 export * from './secure-vpc';
 export * from './hardened-node';
+export * from './launch-time-image';

@@ -1,13 +1,13 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ROUTE_TO_IGW_RULES, acknowledgeRules } from './compliance-ids';
 import { allowCloudWatchLogs, keyOrCreate } from './encryption';
 import { ManagedPolicyRole } from './managed-policy-role';
-import { checkRange } from './validation';
+import { checkRange, invalid } from './validation';
 
 /** Properties of a {@link SecureVpc}. */
 export interface SecureVpcProps {
@@ -28,6 +28,13 @@ export interface SecureVpcProps {
    * @default true
    */
   readonly publicSubnets?: boolean;
+  /**
+   * Interface endpoints for Systems Manager (`ssm`, `ssmmessages`, `ec2messages`) in the private
+   * subnets, so nodes reach Session Manager and Run Command without NAT or a public IP. Each
+   * endpoint costs per AZ and hour (about $7.30 a month per endpoint and AZ in us-east-1, plus data).
+   * @default false - nodes reach Systems Manager through NAT only; a fleet placed where they cannot is refused at synth
+   */
+  readonly ssmEndpoints?: boolean;
   /**
    * Key that encrypts the flow log group.
    * @default - a customer-managed key with rotation, retained on destroy
@@ -50,6 +57,8 @@ export class SecureVpc extends Construct {
   public readonly vpc: ec2.Vpc;
   /** Log group of the flow logs. */
   public readonly flowLogGroup: logs.LogGroup;
+  /** The Systems Manager interface endpoints (empty without `ssmEndpoints`). */
+  public readonly ssmEndpoints: ec2.InterfaceVpcEndpoint[] = [];
 
   constructor(scope: Construct, id: string, props: SecureVpcProps = {}) {
     super(scope, id);
@@ -69,6 +78,7 @@ export class SecureVpc extends Construct {
     });
 
     this.vpc = new ec2.Vpc(this, 'Resource', {
+      ipAddresses: ec2.IpAddresses.cidr(CIDR),
       maxAzs: props.maxAzs ?? 2,
       natGateways,
       subnetConfiguration,
@@ -91,6 +101,9 @@ export class SecureVpc extends Construct {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
+    if (props.ssmEndpoints) this.addSsmEndpoints();
+    SECURE_VPCS.set(this.vpc, this);
+
     for (const subnet of this.vpc.publicSubnets) {
       const route = subnet.node.tryFindChild('DefaultRoute');
       if (route) {
@@ -98,6 +111,84 @@ export class SecureVpc extends Construct {
       }
     }
   }
+
+  /**
+   * Whether nodes in these subnets reach Systems Manager: through the endpoints, through NAT (private
+   * subnets with egress), or through a public IP (public subnets, only when `publicIp`).
+   */
+  public reachesSsm(subnets: ec2.ISubnet[], publicIp: boolean): boolean {
+    if (this.ssmEndpoints.length > 0) return true;
+    const withNat = new Set(this.vpc.privateSubnets.map((s) => s.node.path));
+    const isPublic = new Set(this.vpc.publicSubnets.map((s) => s.node.path));
+    return subnets.every((s) => withNat.has(s.node.path) || (publicIp && isPublic.has(s.node.path)));
+  }
+
+  private addSsmEndpoints(): void {
+    const subnets = this.vpc.selectSubnets({ subnets: [...this.vpc.privateSubnets, ...this.vpc.isolatedSubnets] });
+    // A literal CIDR, not vpc.vpcCidrBlock: cdk-nag reports a rule with an unresolved peer.
+    const securityGroup = new ec2.SecurityGroup(this, 'SsmEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: `Systems Manager endpoints of ${this.node.path}: HTTPS from the VPC only`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addIngressRule(ec2.Peer.ipv4(CIDR), ec2.Port.tcp(443), 'HTTPS from nodes in the VPC');
+    for (const [name, actions] of Object.entries(SSM_ENDPOINT_ACTIONS)) {
+      const endpoint = this.vpc.addInterfaceEndpoint(`${name}Endpoint`, {
+        service: new ec2.InterfaceVpcEndpointAwsService(name),
+        subnets,
+        securityGroups: [securityGroup],
+        open: false,
+        privateDnsEnabled: true,
+      });
+      // Only principals of this account, only what the SSM agent calls (AmazonSSMManagedInstanceCore).
+      endpoint.addToPolicy(new iam.PolicyStatement({
+        sid: 'SsmAgentOfThisAccount',
+        principals: [new iam.AnyPrincipal()],
+        actions,
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID } },
+      }));
+      this.ssmEndpoints.push(endpoint);
+    }
+  }
+}
+
+/** The address range of every SecureVpc (the aws-cdk-lib default, written out for the endpoint rule). */
+const CIDR = '10.0.0.0/16';
+
+/**
+ * What the SSM agent calls on each endpoint: the actions of the AWS managed policy
+ * AmazonSSMManagedInstanceCore (AWS Managed Policy Reference), so the endpoints never refuse what
+ * the standard instance role allows. Add statements to `ssmEndpoints` for other SSM calls from the VPC.
+ */
+const SSM_ENDPOINT_ACTIONS: { readonly [service: string]: string[] } = {
+  ssm: [
+    'ssm:DescribeAssociation', 'ssm:GetDeployablePatchSnapshotForInstance', 'ssm:GetDocument', 'ssm:DescribeDocument',
+    'ssm:GetManifest', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:ListAssociations', 'ssm:ListInstanceAssociations',
+    'ssm:PutInventory', 'ssm:PutComplianceItems', 'ssm:PutConfigurePackageResult', 'ssm:UpdateAssociationStatus',
+    'ssm:UpdateInstanceAssociationStatus', 'ssm:UpdateInstanceInformation',
+  ],
+  ssmmessages: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+  ec2messages: [
+    'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage',
+    'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply',
+  ],
+};
+
+/** The SecureVpc that made each VPC, so patterns can check the nodes they place in it. */
+const SECURE_VPCS = new WeakMap<ec2.IVpc, SecureVpc>();
+
+/**
+ * Refuses nodes without a path to Systems Manager (Session Manager is their only shell) in a VPC the
+ * library created. VPCs you bring are not checked: their routes and endpoints are not known here.
+ */
+export function checkSsmPath(scope: IConstruct, vpc: ec2.IVpc, subnets: ec2.ISubnet[], publicIp: boolean): void {
+  const secure = SECURE_VPCS.get(vpc);
+  if (!secure || secure.reachesSsm(subnets, publicIp)) return;
+  invalid(scope, 'vpcSubnets', subnets.map((s) => s.node.path).join(', '),
+    'subnets whose nodes reach Systems Manager (private subnets with NAT, or any subnet when the VPC has SSM endpoints)',
+    `Nodes there have no NAT, no public IP and no endpoint, so Session Manager cannot reach them. Pass ssmEndpoints: true to ${secure.node.path}, `
+    + 'or place the nodes in private subnets with egress.');
 }
 
 const PUBLIC_ROUTE_REASON = 'The default route to the internet gateway is what makes this a public subnet. '

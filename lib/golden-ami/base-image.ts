@@ -1,4 +1,5 @@
 import { Aws, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { checkAmiId, checkPattern } from '../core/validation';
 
@@ -24,6 +25,14 @@ export class ImageArchitecture {
 export interface IImageSource {
   /** Name of the recipe whose output images are used (Image Builder image ARNs are keyed by recipe name). */
   readonly recipeName: string;
+  /** Name of the SSM parameter that holds the id of the latest AMI. */
+  readonly amiParameterName: string;
+  /**
+   * Customer-managed key that encrypts the AMIs' snapshots, which whoever launches from them needs
+   * (an Auto Scaling group's service-linked role in particular).
+   * @default - the AMIs use the AWS-managed `aws/ebs` key
+   */
+  readonly ebsEncryptionKey?: kms.IKey;
 }
 
 /**

@@ -313,6 +313,8 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
   public readonly topic: sns.ITopic;
   /** Key of logs and notifications. */
   public readonly encryptionKey: kms.IKey;
+  /** Customer-managed key of the AMIs' snapshots, if `ebsEncryptionKey` was given. */
+  public readonly ebsEncryptionKey?: kms.IKey;
   /** The image built on deploy, if `buildOnDeploy`. */
   public readonly image?: imagebuilder.CfnImage;
   private readonly imageArnPrefix: string;
@@ -347,6 +349,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     this.securityGroup = node.securityGroup;
 
     // Logs and notifications, encrypted with one customer-managed key.
+    this.ebsEncryptionKey = props.ebsEncryptionKey;
     this.encryptionKey = keyOrCreate(this, 'Key', props.encryptionKey, { description: `Build logs and notifications of the ${name} image pipeline` });
     const imageLogGroupName = `/aws/imagebuilder/${name}`;
     const pipelineLogGroupName = `/aws/imagebuilder/pipeline/${name}`;

@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,12 +6,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { allowServiceLinkedRole } from '../core/encryption';
-import { HardenedNode } from '../core/hardened-node';
 import { createSecureTopic } from '../core/notifications';
+import { checkSsmPath } from '../core/secure-vpc';
 import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 import { applyDeployTimeThroughput } from './data-volume';
-import { FleetBaseProps, buildFoundation } from './fleet-base';
-import { FleetImage } from './fleet-image';
+import { FleetBase, FleetBaseProps } from './fleet-base';
 
 /** Properties of an {@link AutoScalingFleet}. */
 export interface AutoScalingFleetProps extends FleetBaseProps {
@@ -71,34 +70,22 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 /**
  * An Auto Scaling group of hardened instances launched from one image through a hardened launch
- * template. A new launch template version (new AMI resolved at deploy, new user data, a new
+ * template. A new launch template version (new user data, a new
  * `imageRevision`) makes CloudFormation roll the group with an instance refresh that keeps
  * `minHealthyPercentage` in service. Launch, terminate and error events go to an encrypted SNS
  * topic. The group is exposed for load balancers and scaling policies; when it is attached to a
  * target group it switches to ELB health checks.
  */
-export class AutoScalingFleet extends Construct implements ec2.IConnectable {
+export class AutoScalingFleet extends FleetBase {
   /** The Auto Scaling group: attach it to load balancers and add scaling policies to it. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The hardened launch template of the group. */
   public readonly launchTemplate: ec2.LaunchTemplate;
   /** Topic of the scaling notifications. */
   public readonly notificationTopic: sns.ITopic;
-  /** The shared hardened settings: role, security group, user data, image. */
-  public readonly hardenedNode: HardenedNode;
-  /** The role of the instances. */
-  public readonly role: iam.IRole;
-  /** The security group of the instances. */
-  public readonly securityGroup: ec2.ISecurityGroup;
-  /** Network access of the instances. */
-  public readonly connections: ec2.Connections;
-  /** The VPC the group runs in. */
-  public readonly vpc: ec2.IVpc;
-  /** Where the image comes from and when it resolves. */
-  public readonly image: FleetImage;
 
   constructor(scope: Construct, id: string, props: AutoScalingFleetProps = {}) {
-    super(scope, id);
+    super(scope, id, props, true);
     const capacity = this.validateCapacity(props);
     const minHealthy = props.minHealthyPercentage ?? 100;
     const maxHealthy = props.maxHealthyPercentage ?? 110;
@@ -112,27 +99,26 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
         'A deploy-time amount cannot be converted to seconds at synth.');
     }
 
-    const { vpc, node, image, dataDevices } = buildFoundation(this, props, true);
-    this.vpc = vpc;
-    this.hardenedNode = node;
-    this.image = image;
-    this.role = node.role;
-    this.securityGroup = node.securityGroup;
-    this.connections = new ec2.Connections({ securityGroups: [node.securityGroup] });
-
-    this.launchTemplate = node.createLaunchTemplate(this, 'LaunchTemplate', { extraBlockDevices: dataDevices });
+    const { vpc, hardenedNode: node, image } = this;
+    this.launchTemplate = node.createLaunchTemplate(this, 'LaunchTemplate', { extraBlockDevices: this._dataDevices });
     applyDeployTimeThroughput(this.launchTemplate, props.dataVolumes ?? []);
     if (props.imageRevision !== undefined) {
       // Instance tags live in the launch template data, so a new label is a new template version.
       Tags.of(this.launchTemplate).add('ImageRevision', props.imageRevision);
     }
-    if (props.ebsEncryptionKey) allowAutoScalingToUseKey(props.ebsEncryptionKey, EBS_KEY_ACTIONS, true);
+    // The service-linked role launches the instances, so it needs the key of the volumes and that of
+    // the AMI's snapshots (a pipeline's key travels with FleetImage.fromPipeline).
+    for (const key of new Set([props.ebsEncryptionKey, image.encryptionKey])) {
+      if (key) allowAutoScalingToUseKey(key, EBS_KEY_ACTIONS, true);
+    }
 
     this.notificationTopic = props.notificationTopic ?? this.createTopic();
 
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    checkSsmPath(this, vpc, vpc.selectSubnets(vpcSubnets).subnets, false);
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets,
       launchTemplate: this.launchTemplate,
       ...capacity,
       healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod: warmup }),
@@ -204,11 +190,19 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
   }
 
   private createTopic(): sns.ITopic {
-    const topic = createSecureTopic(this, 'Notifications', {
-      displayName: `Scaling events of ${this.node.path}`,
-      publisherServices: ['autoscaling.amazonaws.com'],
-    });
-    if (topic.masterKey) allowAutoScalingToUseKey(topic.masterKey, TOPIC_KEY_ACTIONS, false);
+    const topic = createSecureTopic(this, 'Notifications', { displayName: `Scaling events of ${this.node.path}` });
+    if (topic.masterKey) {
+      allowAutoScalingToUseKey(topic.masterKey, TOPIC_KEY_ACTIONS, false);
+      // The service principal only on behalf of this account (confused-deputy guard, IAM User Guide
+      // "The confused deputy problem"; AWS KMS Developer Guide, "aws:SourceAccount").
+      topic.masterKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowAutoScalingServiceOfThisAccount',
+        principals: [new iam.ServicePrincipal('autoscaling.amazonaws.com')],
+        actions: TOPIC_KEY_ACTIONS,
+        resources: ['*'], // in a key policy, '*' means this key
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }));
+    }
     return topic;
   }
 }

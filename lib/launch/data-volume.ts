@@ -28,15 +28,18 @@ export interface DataVolume {
   readonly iops?: number;
   /**
    * Throughput of a gp3 volume in MiB/s, 125-2,000 (at most 0.25 MiB/s per provisioned IOPS).
+   * `AutoScalingFleet` only: the block devices of a standalone instance (`AWS::EC2::Instance`)
+   * have no throughput, so an `InstanceFleet` refuses it.
    * @default - 125 MiB/s
    */
   readonly throughputMiBps?: number;
   /**
-   * Keep the volume when its instance terminates (replacement, scale-in, `cdk destroy`). Kept
-   * volumes stay encrypted and are billed until you delete them; set `false` for scratch space.
-   * @default true
+   * Delete the volume when its instance terminates (replacement, scale-in, `cdk destroy`). Kept
+   * volumes stay encrypted and are billed until you delete them.
+   * @default - false on an `InstanceFleet` (the data survives the instance); true on an
+   *   `AutoScalingFleet`, where every scale-in would otherwise leave a detached volume behind
    */
-  readonly keepOnTermination?: boolean;
+  readonly deleteOnTermination?: boolean;
 }
 
 /** Device names EC2 accepts for extra EBS volumes: /dev/sd[b-z], /dev/xvd[b-z] (optionally one more letter), xvd[b-z]. */
@@ -44,7 +47,7 @@ const DEVICE_NAME = /^(\/dev\/(sd[b-z]|xvd[b-z][a-z]?)|xvd[b-z][a-z]?)$/;
 
 /** Validates the volumes and turns them into encrypted block devices. */
 export function dataVolumeBlockDevices(scope: IConstruct, volumes: DataVolume[], rootDeviceName: string,
-  key: kms.IKey | undefined): ec2.BlockDevice[] {
+  key: kms.IKey | undefined, deleteByDefault: boolean): ec2.BlockDevice[] {
   const names = new Set<string>([rootDeviceName]);
   return volumes.map((v, i) => {
     const property = `dataVolumes[${i}]`;
@@ -68,7 +71,7 @@ export function dataVolumeBlockDevices(scope: IConstruct, volumes: DataVolume[],
         throughput: isKnown(v.throughputMiBps) ? v.throughputMiBps : undefined,
         encrypted: true,
         kmsKey: key,
-        deleteOnTermination: !(v.keepOnTermination ?? true),
+        deleteOnTermination: v.deleteOnTermination ?? deleteByDefault,
       }),
     };
   });

@@ -1,7 +1,10 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { LaunchTimeImage } from '../core/launch-time-image';
 import { checkAmiId, checkRegion, invalid, isKnown } from '../core/validation';
+import { IImageSource } from '../golden-ami/base-image';
 
 /** One AMI id for one region, for {@link FleetImage.fromAmiIds}. */
 export interface RegionalAmi {
@@ -26,13 +29,14 @@ export interface SsmImageOptions {
    * Resolve the parameter each time an instance launches instead of at each deploy.
    *
    * - `false` (deploy): CloudFormation reads the parameter on every deploy; a new AMI replaces
-   *   standalone instances and rolls an Auto Scaling group on the next deploy.
+   *   every standalone instance at once and rolls an Auto Scaling group on the next deploy
+   *   (an `InstanceFleet` refuses this for more than one instance or kept data volumes).
    * - `true` (launch): Auto Scaling groups write `resolve:ssm:<name>` into the launch template,
    *   so every instance the group launches (scale-out, replacement) gets the AMI the parameter
    *   holds at that moment, and deploys never roll the group by themselves. Standalone instances
    *   use a `{{resolve:ssm:<name>}}` dynamic reference, read when CloudFormation creates them;
    *   running instances are never replaced because the parameter changed.
-   * @default false
+   * @default true
    */
   readonly resolveAtLaunch?: boolean;
   /**
@@ -40,13 +44,36 @@ export interface SsmImageOptions {
    * @default ec2.OperatingSystemType.LINUX
    */
   readonly os?: ec2.OperatingSystemType;
+  /**
+   * Customer-managed key that encrypts the image's snapshots. An `AutoScalingFleet` adds the key
+   * policy statements that let the Auto Scaling service-linked role launch from the image.
+   * @default - the image is unencrypted or uses the AWS-managed key
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Options of {@link FleetImage.fromMachineImage}. */
+export interface MachineImageOptions {
+  /**
+   * For an image that CloudFormation reads from SSM on every deploy (`ec2.MachineImage.fromSsmParameter`,
+   * `ec2.MachineImage.latestAmazonLinux2023()`, `GoldenImagePipeline.machineImage`), read the same
+   * parameter when each instance launches instead (see {@link SsmImageOptions.resolveAtLaunch}).
+   * Other images are used as given.
+   * @default true
+   */
+  readonly resolveAtLaunch?: boolean;
+  /**
+   * Customer-managed key that encrypts the image's snapshots (see {@link SsmImageOptions.encryptionKey}).
+   * @default - the image is unencrypted or uses the AWS-managed key
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Options of {@link FleetImage.latestAmazonLinux2023}. */
 export interface LatestAmazonLinuxOptions {
   /**
    * Resolve at each launch instead of at each deploy (see {@link SsmImageOptions.resolveAtLaunch}).
-   * @default false
+   * @default true
    */
   readonly resolveAtLaunch?: boolean;
   /**
@@ -72,7 +99,7 @@ export class FleetImage {
    */
   public static fromAmiIds(amis: RegionalAmi[], options: AmiIdsOptions = {}): FleetImage {
     const os = options.os ?? ec2.OperatingSystemType.LINUX;
-    return new FleetImage('amiIds', false, os, (scope) => {
+    return new FleetImage({ source: 'amiIds', os }, (scope) => {
       validateAmis(scope, amis);
       const map: { [region: string]: string } = {};
       for (const a of amis) map[a.region] = a.amiId;
@@ -88,31 +115,37 @@ export class FleetImage {
 
   /**
    * The AMI id held by an SSM parameter (`String` with data type `aws:ec2:image`, as EC2 Image Builder
-   * and the golden AMI pipeline write it), read at each deploy or at each launch.
+   * and the golden AMI pipeline write it), read at each launch (default) or at each deploy.
    */
   public static fromSsmParameter(parameterName: string, options: SsmImageOptions = {}): FleetImage {
     const os = options.os ?? ec2.OperatingSystemType.LINUX;
-    const atLaunch = options.resolveAtLaunch ?? false;
-    return new FleetImage('ssm', atLaunch, os, (scope) => {
+    const atLaunch = options.resolveAtLaunch ?? true;
+    return new FleetImage({ source: 'ssm', atLaunch, os, key: options.encryptionKey }, (scope) => {
       validateParameterName(scope, parameterName);
       if (!atLaunch && !isKnown(parameterName)) {
         // The deploy-time read is a template parameter of type AWS::SSM::Parameter::Value<...> whose
         // default is the parameter name, and a template parameter default must be literal.
         invalid(scope, 'image (SSM parameter name)', '<token>', 'a name known at synth unless resolveAtLaunch is true',
           'CloudFormation reads an SSM parameter at deploy only by a literal name; with a name known only at deploy, '
-          + 'use FleetImage.fromSsmParameter(name, { resolveAtLaunch: true }), which reads it when instances launch.');
+          + 'leave resolveAtLaunch at its default (true), which reads it when instances launch.');
       }
       if (!atLaunch) {
         const image = ec2.MachineImage.fromSsmParameter(parameterName, { os });
         return { instances: image, launchTemplate: image };
       }
-      return {
-        // The template check rejects `resolve:ssm:` as an instance ImageId (E1152); a dynamic
-        // reference is read when CloudFormation launches the instance, which is the same moment.
-        instances: new DynamicReferenceImage(parameterName, os),
-        launchTemplate: ec2.MachineImage.resolveSsmParameterAtLaunch(parameterName, { os }),
-      };
+      // The template check rejects `resolve:ssm:` as an instance ImageId (E1152); a dynamic
+      // reference is read when CloudFormation launches the instance, which is the same moment.
+      const image = LaunchTimeImage.fromSsmParameter(parameterName, { os });
+      return { instances: image, launchTemplate: image.forLaunchTemplate() };
     });
+  }
+
+  /**
+   * The latest AMI of a golden image pipeline, read from its SSM parameter when each instance
+   * launches, with the pipeline's EBS key (so an `AutoScalingFleet` can launch from it).
+   */
+  public static fromPipeline(pipeline: IImageSource): FleetImage {
+    return FleetImage.fromSsmParameter(pipeline.amiParameterName, { encryptionKey: pipeline.ebsEncryptionKey });
   }
 
   /**
@@ -125,26 +158,46 @@ export class FleetImage {
   }
 
   /**
-   * Any machine image, used as given for instances and launch templates (for example
-   * `GoldenImagePipeline.machineImage`, which resolves at deploy).
+   * Any machine image. One that CloudFormation would read from SSM on every deploy (for example
+   * `GoldenImagePipeline.machineImage`) is read at launch instead, unless `resolveAtLaunch` is false;
+   * a `LaunchTimeImage` is read at launch; others are used as given.
    */
-  public static fromMachineImage(image: ec2.IMachineImage): FleetImage {
-    return new FleetImage('machineImage', false, undefined, () => ({ instances: image, launchTemplate: image }));
+  public static fromMachineImage(image: ec2.IMachineImage, options: MachineImageOptions = {}): FleetImage {
+    const key = options.encryptionKey;
+    if (image instanceof LaunchTimeImage) {
+      return new FleetImage({ source: 'ssm', atLaunch: true, os: image.os, key }, () => ({ instances: image, launchTemplate: image.forLaunchTemplate() }));
+    }
+    const parameter = deployTimeParameterOf(image);
+    if (parameter) {
+      return FleetImage.fromSsmParameter(parameter.name, { resolveAtLaunch: options.resolveAtLaunch ?? true, os: parameter.os, encryptionKey: key });
+    }
+    return new FleetImage({ source: 'machineImage', key }, () => ({ instances: image, launchTemplate: image }));
   }
 
   /** Whether each launch reads the latest AMI (true) or each deploy does (false). */
   public readonly resolvesAtLaunch: boolean;
   /** Where the image comes from: `amiIds`, `ssm` or `machineImage`. */
   public readonly source: string;
+  /** Customer-managed key of the image's snapshots, when known. */
+  public readonly encryptionKey?: kms.IKey;
   private readonly bindFn: (scope: IConstruct) => BoundImages;
   private readonly os?: ec2.OperatingSystemType;
 
-  private constructor(source: string, resolvesAtLaunch: boolean, os: ec2.OperatingSystemType | undefined,
-    bind: (scope: IConstruct) => BoundImages) {
-    this.source = source;
-    this.resolvesAtLaunch = resolvesAtLaunch;
-    this.os = os;
+  private constructor(how: ImageSpec, bind: (scope: IConstruct) => BoundImages) {
+    this.source = how.source;
+    this.resolvesAtLaunch = how.atLaunch ?? false;
+    this.os = how.os;
+    this.encryptionKey = how.key;
     this.bindFn = bind;
+  }
+
+  /**
+   * True when CloudFormation reads the AMI on every deploy, so a new AMI replaces every standalone
+   * instance in one deploy.
+   * @internal
+   */
+  public get _resolvesAtDeploy(): boolean {
+    return this.source === 'ssm' && !this.resolvesAtLaunch;
   }
 
   /**
@@ -179,17 +232,33 @@ interface BoundImages {
   readonly launchTemplate: ec2.IMachineImage;
 }
 
-/** An image whose id is a `{{resolve:ssm:...}}` dynamic reference, read when CloudFormation creates the instance. */
-class DynamicReferenceImage implements ec2.IMachineImage {
-  constructor(private readonly parameterName: string, private readonly os: ec2.OperatingSystemType) {}
+interface ImageSpec {
+  readonly source: string;
+  readonly atLaunch?: boolean;
+  readonly os?: ec2.OperatingSystemType;
+  readonly key?: kms.IKey;
+}
 
-  public getImage(): ec2.MachineImageConfig {
-    return {
-      imageId: `{{resolve:ssm:${this.parameterName}}}`,
-      osType: this.os,
-      userData: this.os === ec2.OperatingSystemType.WINDOWS ? ec2.UserData.forWindows() : ec2.UserData.forLinux(),
-    };
+/**
+ * The SSM parameter of an aws-cdk-lib image that CloudFormation reads on every deploy
+ * (`MachineImage.fromSsmParameter`, `latestAmazonLinux*()`), read from the classes' public
+ * `parameterName` or their props; images cached in context or resolved at launch are not.
+ */
+function deployTimeParameterOf(image: ec2.IMachineImage): { name: string; os: ec2.OperatingSystemType } | undefined {
+  if (image instanceof ec2.ResolveSsmParameterAtLaunchImage) return undefined;
+  const fields = image as unknown as {
+    parameterName?: unknown;
+    os?: ec2.OperatingSystemType;
+    props?: { parameterName?: unknown; cachedInContext?: boolean; os?: ec2.OperatingSystemType };
+  };
+  if (fields.props?.cachedInContext) return undefined;
+  if (image instanceof ec2.AmazonLinuxImageSsmParameterBase && typeof fields.props?.parameterName === 'string') {
+    return { name: fields.props.parameterName, os: ec2.OperatingSystemType.LINUX };
   }
+  if (typeof fields.parameterName === 'string') {
+    return { name: fields.parameterName, os: fields.props?.os ?? fields.os ?? ec2.OperatingSystemType.LINUX };
+  }
+  return undefined;
 }
 
 function validateAmis(scope: IConstruct, amis: RegionalAmi[]): void {

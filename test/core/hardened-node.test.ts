@@ -170,3 +170,50 @@ describe('HardenedNode with a deploy-time hop limit', () => {
     });
   });
 });
+
+// Issue 12 item 6. `ec2.MachineImage.latestAmazonLinux2023()` is an AWS::SSM::Parameter::Value<...>
+// template parameter, read on every deploy, so an AL2023 release replaced every node at once. A
+// `{{resolve:ssm:...}}` dynamic reference is resolved when CloudFormation creates the instance and
+// not re-read on updates while its text is unchanged (CloudFormation User Guide, "Get a plaintext
+// value from Systems Manager Parameter Store" (dynamic-references-ssm.html); AWS Knowledge Center
+// "cloudformation-stack-update-secrets"). In a launch template, `resolve:ssm:<name>` is read by EC2
+// at each launch (Amazon EC2 Auto Scaling User Guide, "Use AWS Systems Manager parameters instead
+// of AMI IDs in launch templates" (using-systems-manager-parameters.html)).
+describe('HardenedNode default image resolves when an instance launches', () => {
+  const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+  test('an instance gets a dynamic reference, and the template has no SSM-typed parameter', () => {
+    // GIVEN a node with no machineImage
+    const { stack, node } = setup();
+    // WHEN
+    node.createInstance(stack, 'Instance');
+    // THEN the AMI is read once, when the instance is created
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::Instance', { ImageId: `{{resolve:ssm:${AL2023}}}` });
+    expect(JSON.stringify(template.toJSON().Parameters ?? {})).not.toMatch(/ami-amazon-linux-latest/);
+  });
+
+  test('a launch template gets the form EC2 resolves at every launch', () => {
+    const { stack, node } = setup();
+    node.createLaunchTemplate(stack, 'Template');
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: `resolve:ssm:${AL2023}` }),
+    });
+  });
+
+  test('a Graviton instance type gets the arm64 image', () => {
+    const { stack, node } = setup({ instanceType: new ec2.InstanceType('t4g.small') });
+    node.createInstance(stack, 'Instance');
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}',
+    });
+  });
+
+  test('an image the user brings is used as given', () => {
+    const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' });
+    const { stack, node } = setup({ machineImage });
+    node.createInstance(stack, 'Instance');
+    expect(node.machineImage).toBe(machineImage);
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', { ImageId: Match.not(Match.stringLikeRegexp('resolve')) });
+  });
+});

@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ManagedPolicyRole, SecureVpc } from '../../lib';
+import { checkSsmPath } from '../../lib/core/secure-vpc';
 import { testStack } from '../util';
 
 describe('SecureVpc', () => {
@@ -77,5 +79,67 @@ describe('SecureVpc flow log key', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } })]) },
     });
+  });
+});
+
+// Issue 12 item 7. Session Manager needs the SSM agent to reach the ssm, ssmmessages and ec2messages
+// endpoints: through interface VPC endpoints, NAT or a public IP (AWS Systems Manager User Guide,
+// "Improve the security of EC2 instances by using VPC endpoints for Systems Manager"
+// (setup-create-vpc.html)). The endpoint policies allow what AmazonSSMManagedInstanceCore allows
+// (AWS Managed Policy Reference, "AmazonSSMManagedInstanceCore"), to principals of this account only.
+describe('SecureVpc Systems Manager endpoints', () => {
+  test('ssmEndpoints adds the three interface endpoints with private DNS and least-privilege policies', () => {
+    // GIVEN / WHEN
+    const stack = testStack();
+    new SecureVpc(stack, 'Vpc', { ssmEndpoints: true });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+    for (const service of ['ssm', 'ssmmessages', 'ec2messages']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: `com.amazonaws.us-east-1.${service}`,
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+        PolicyDocument: {
+          Statement: [Match.objectLike({
+            Action: Match.arrayWith([Match.stringLikeRegexp(`^${service}:`)]),
+            Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+          })],
+        },
+      });
+    }
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 443, ToPort: 443 })],
+    });
+  });
+
+  test('the endpoints are opt-in (about $44 a month in two AZs): none by default, with or without NAT', () => {
+    const isolated = testStack();
+    const secure = new SecureVpc(isolated, 'Vpc', { publicSubnets: false });
+    Template.fromStack(isolated).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    // and then its isolated subnets have no path, which the fleets refuse
+    expect(secure.reachesSsm(secure.vpc.isolatedSubnets, false)).toBe(false);
+    const withNat = testStack();
+    new SecureVpc(withNat, 'Vpc');
+    Template.fromStack(withNat).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('nodes in public subnets without a public IP have no path, private subnets with NAT do', () => {
+    // GIVEN a VPC with NAT and no endpoints
+    const stack = testStack();
+    const secure = new SecureVpc(stack, 'Vpc');
+    // WHEN / THEN
+    expect(() => checkSsmPath(stack, secure.vpc, secure.vpc.publicSubnets, false))
+      .toThrow(/vpcSubnets must be subnets whose nodes reach Systems Manager.*Pass ssmEndpoints: true to Test\/Vpc/);
+    expect(() => checkSsmPath(stack, secure.vpc, secure.vpc.publicSubnets, true)).not.toThrow();
+    expect(() => checkSsmPath(stack, secure.vpc, secure.vpc.privateSubnets, false)).not.toThrow();
+  });
+
+  test('with endpoints every subnet has a path; a VPC the user brings is not checked', () => {
+    const stack = testStack();
+    const secure = new SecureVpc(stack, 'Vpc', { ssmEndpoints: true });
+    expect(() => checkSsmPath(stack, secure.vpc, secure.vpc.publicSubnets, false)).not.toThrow();
+    const theirs = new ec2.Vpc(stack, 'Theirs', { natGateways: 0 });
+    expect(() => checkSsmPath(stack, theirs, theirs.isolatedSubnets, false)).not.toThrow();
   });
 });

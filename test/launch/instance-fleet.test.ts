@@ -29,7 +29,8 @@ describe('InstanceFleet defaults', () => {
       MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
       KeyName: Match.absent(),
-      ImageId: { Ref: Match.stringLikeRegexp('^SsmParameterValueawsserviceamiamazonlinuxlatestal2023') },
+      // read when the instance is created, not on every deploy (issue 12 item 6)
+      ImageId: '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}',
     });
   });
 
@@ -69,7 +70,7 @@ describe('InstanceFleet overrides', () => {
     const { template, fleet } = build({
       role, securityGroup, ebsEncryptionKey: key, instanceCount: 2,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      dataVolumes: [{ deviceName: '/dev/sdg', size: Size.gibibytes(500), volumeType: ec2.EbsDeviceVolumeType.IO2, iops: 5000, keepOnTermination: false }],
+      dataVolumes: [{ deviceName: '/dev/sdg', size: Size.gibibytes(500), volumeType: ec2.EbsDeviceVolumeType.IO2, iops: 5000, deleteOnTermination: true }],
     }, stack);
     // THEN
     expect(fleet.role).toBe(role);
@@ -87,7 +88,7 @@ describe('InstanceFleet overrides', () => {
   });
 
   test('termination protection can be turned off and the hop limit raised for containers', () => {
-    const { template } = build({ terminationProtection: false, httpPutResponseHopLimit: 2 });
+    const { template } = build({ disableApiTermination: false, httpPutResponseHopLimit: 2 });
     template.hasResourceProperties('AWS::EC2::Instance', {
       DisableApiTermination: false,
       MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 2 }),
@@ -126,7 +127,7 @@ describe('InstanceFleet images', () => {
   });
 
   test('an SSM parameter resolved at deploy is a CloudFormation parameter, with no acknowledgement', () => {
-    const { template, fleet } = build({ image: FleetImage.fromSsmParameter('/imagebuilder/web/ami-id') });
+    const { template, fleet } = build({ image: FleetImage.fromSsmParameter('/imagebuilder/web/ami-id', { resolveAtLaunch: false }) });
     template.hasParameter('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: '/imagebuilder/web/ami-id' });
     expect(acknowledgementsOf(fleet.instances[0].node.defaultChild as ec2.CfnInstance)).toEqual({});
   });
@@ -137,11 +138,19 @@ describe('InstanceFleet images', () => {
     expect(fleet.image.resolvesAtLaunch).toBe(true);
   });
 
-  test('a machine image (for example the golden AMI pipeline\'s) is used as given, also through machineImage', () => {
+  test('a machine image read from SSM at deploy (the golden AMI pipeline\'s) is read at launch instead, also through machineImage', () => {
     const image = ec2.MachineImage.fromSsmParameter('/golden/ami');
     const viaImage = build({ image: FleetImage.fromMachineImage(image) }).template;
     const viaProp = build({ machineImage: image }).template;
-    for (const t of [viaImage, viaProp]) t.hasParameter('*', { Default: '/golden/ami' });
+    for (const t of [viaImage, viaProp]) t.hasResourceProperties('AWS::EC2::Instance', { ImageId: '{{resolve:ssm:/golden/ami}}' });
+    build({ image: FleetImage.fromMachineImage(image, { resolveAtLaunch: false }) }).template.hasParameter('*', { Default: '/golden/ami' });
+  });
+
+  test('other machine images are used as given', () => {
+    const image = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' });
+    const { template, fleet } = build({ image: FleetImage.fromMachineImage(image) });
+    template.hasResourceProperties('AWS::EC2::Instance', { ImageId: 'ami-12345678' });
+    expect(fleet.image.resolvesAtLaunch).toBe(false);
   });
 
   test('Windows AMI ids get PowerShell user data', () => {

@@ -52,7 +52,7 @@ describe('InstanceFleet', () => {
     const stack = testStack();
     // WHEN / THEN
     expect(() => new InstanceFleet(stack, 'Fleet', {
-      vpc: importedVpc(stack), image: FleetImage.fromSsmParameter(Fn.importValue('AmiParameterName')),
+      vpc: importedVpc(stack), image: FleetImage.fromSsmParameter(Fn.importValue('AmiParameterName'), { resolveAtLaunch: false }),
     })).toThrow(/image \(SSM parameter name\) must be a name known at synth unless resolveAtLaunch is true/);
   });
 

@@ -129,13 +129,22 @@ describe('data volumes', () => {
     fails({ volumeType: GP2, iops: 3000 }, /iops must be left out, got 3000. gp2 volumes take no provisioned IOPS/);
   });
 
-  test('gp3 throughput 125-2,000 MiB/s and at most 0.25 MiB/s per IOPS; other types take none', () => {
-    ok({ size: Size.gibibytes(100), iops: 8000, throughputMiBps: 2000 });
-    ok({ throughputMiBps: 125 });
-    fails({ throughputMiBps: 124 }, /throughputMiBps must be between 125 and 2000 MiB\/s, got 124/);
-    fails({ size: Size.gibibytes(100), iops: 16000, throughputMiBps: 2001 }, /between 125 and 2000 MiB\/s, got 2001/);
-    fails({ throughputMiBps: 751 }, /at most 0.25 MiB\/s per IOPS \(750 for 3000 IOPS\), got 751/);
-    fails({ volumeType: ST1, size: Size.gibibytes(500), throughputMiBps: 250 }, /throughputMiBps must be left out.*st1/);
+  test('gp3 throughput 125-2,000 MiB/s and at most 0.25 MiB/s per IOPS; other types take none (launch template)', () => {
+    const okGroup = (v: Partial<DataVolume>) => expect(() => group(volume(v))).not.toThrow();
+    const failsGroup = (v: Partial<DataVolume>, message: RegExp) => expect(() => group(volume(v))).toThrow(message);
+    okGroup({ size: Size.gibibytes(100), iops: 8000, throughputMiBps: 2000 });
+    okGroup({ throughputMiBps: 125 });
+    failsGroup({ throughputMiBps: 124 }, /throughputMiBps must be between 125 and 2000 MiB\/s, got 124/);
+    failsGroup({ size: Size.gibibytes(100), iops: 16000, throughputMiBps: 2001 }, /between 125 and 2000 MiB\/s, got 2001/);
+    failsGroup({ throughputMiBps: 751 }, /at most 0.25 MiB\/s per IOPS \(750 for 3000 IOPS\), got 751/);
+    failsGroup({ volumeType: ST1, size: Size.gibibytes(500), throughputMiBps: 250 }, /throughputMiBps must be left out.*st1/);
+  });
+
+  // Issue 12 item 9: the Ebs block device of AWS::EC2::Instance has DeleteOnTermination, Encrypted,
+  // Iops, KmsKeyId, SnapshotId, VolumeSize and VolumeType, and no Throughput (CloudFormation User
+  // Guide, "AWS::EC2::Instance Ebs"), so a throughput on an InstanceFleet was validated and dropped.
+  test('an InstanceFleet refuses a gp3 throughput instead of dropping it', () => {
+    fails({ throughputMiBps: 250 }, /dataVolumes\[0\].throughputMiBps must be left out on an InstanceFleet, got 250\. .*AutoScalingFleet/);
   });
 
   test('device names: /dev/sdf and xvdf pass; the root device, a duplicate or a bare name fail', () => {
