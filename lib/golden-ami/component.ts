@@ -2,7 +2,7 @@ import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkPattern, invalid } from '../core/validation';
 
 /** Most characters Image Builder accepts in an inline component document (`data`). */
@@ -122,19 +122,17 @@ export class ImageComponent {
    */
   public get version(): string | undefined {
     if (this.data === undefined) return undefined;
-    const hash = createHash('sha256').update('Linux\n').update(this.data).digest('hex');
-    return `1.${parseInt(hash.slice(0, 7), 16)}.${parseInt(hash.slice(7, 14), 16)}`;
+    return contentVersion(`Linux\n${this.data}`);
   }
 
-  /** Validates and creates the component (if it is ours) in the given scope. @internal */
-  public _bind(scope: Construct, pipelineName: string): BoundComponent {
+  /** Validates the component. @internal */
+  public _validate(scope: IConstruct): void {
     checkPattern(scope, `components[${this.name}].name`, this.name, NAME,
       'lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters');
     if (this.data === undefined) {
       checkPattern(scope, `components[${this.name}].version`, this.managedVersion, SEMVER_FILTER,
         "a version such as '1.2.3', '1.2.x', '1.x.x' or 'x.x.x' (x only rightmost)");
-      const arn = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:aws:component/${this.name}/${this.managedVersion}`;
-      return { arn, fingerprint: `aws:${this.name}/${this.managedVersion}`, managedName: this.name };
+      return;
     }
     if (this.data.length > MAX_COMPONENT_DATA) {
       invalid(scope, `components[${this.name}] document`, `${this.data.length} characters`,
@@ -144,6 +142,14 @@ export class ImageComponent {
     if (!/\bphases\b/.test(this.data)) {
       invalid(scope, `components[${this.name}] document`, this.data.slice(0, 40),
         'a component document with `phases` (YAML or JSON, schemaVersion 1.0)');
+    }
+  }
+
+  /** Creates the component (if it is ours) in the given scope. @internal */
+  public _bind(scope: Construct, pipelineName: string): BoundComponent {
+    if (this.data === undefined) {
+      const arn = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:aws:component/${this.name}/${this.managedVersion}`;
+      return { arn, fingerprint: `aws:${this.name}/${this.managedVersion}`, managedName: this.name };
     }
     const component = new imagebuilder.CfnComponent(scope, this.name, {
       name: `${pipelineName}-${this.name}`,
@@ -159,6 +165,15 @@ export class ImageComponent {
     component.applyRemovalPolicy(RemovalPolicy.DESTROY);
     return { arn: component.attrArn, fingerprint: `${this.name}/${this.version}` };
   }
+}
+
+/**
+ * `1.<28 bits>.<28 bits>` of the sha256 of the content: each part below Image Builder's 2^30 limit,
+ * so content-addressed versions are plain semantic versions. @internal
+ */
+export function contentVersion(content: string): string {
+  const hash = createHash('sha256').update(content).digest('hex');
+  return `1.${parseInt(hash.slice(0, 7), 16)}.${parseInt(hash.slice(7, 14), 16)}`;
 }
 
 /** A semantic version filter: numbers, with `x` wildcards only in the rightmost places. */

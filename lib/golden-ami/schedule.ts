@@ -75,9 +75,9 @@ export class BuildSchedule {
     private readonly options: BuildScheduleOptions,
   ) {}
 
-  /** Validates and renders the schedule. @internal */
-  public _render(scope: IConstruct): imagebuilder.CfnImagePipeline.ScheduleProperty | undefined {
-    if (this.cronExpression === undefined) return undefined;
+  /** Validates the schedule. @internal */
+  public _validate(scope: IConstruct): void {
+    if (this.cronExpression === undefined) return;
     checkCron(scope, this.cronExpression);
     checkRange(scope, {
       property: 'schedule.autoDisableAfterFailures', value: this.options.autoDisableAfterFailures, min: 1, max: 10,
@@ -85,6 +85,11 @@ export class BuildSchedule {
     });
     checkPattern(scope, 'schedule.timezone', this.options.timezone, /^[A-Za-z]+(\/[A-Za-z0-9_+-]+){0,2}$|^UTC$/,
       "an IANA time zone such as 'Etc/UTC' or 'Europe/Paris'");
+  }
+
+  /** Renders a validated schedule. @internal */
+  public _render(): imagebuilder.CfnImagePipeline.ScheduleProperty | undefined {
+    if (this.cronExpression === undefined) return undefined;
     return {
       scheduleExpression: this.cronExpression,
       pipelineExecutionStartCondition: this.options.onlyWhenDependenciesUpdated
