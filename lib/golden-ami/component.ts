@@ -56,6 +56,7 @@ export interface BoundComponent {
 }
 
 const NAME = /^[a-z0-9][a-z0-9-_]{0,62}$/;
+const PLATFORM = 'Linux';
 
 /**
  * A step of the image: an AWS-managed component by name, inline shell steps, or a full
@@ -117,12 +118,14 @@ export class ImageComponent {
   }
 
   /**
-   * Version derived from the document: `1.<28 bits of sha256>.<next 28 bits>` (each part stays
-   * below Image Builder's 2^30 limit). Undefined for AWS-managed components.
+   * Version derived from every create-only property of the component (its platform, document and
+   * description; the name is its identity): `1.<28 bits of sha256>.<next 28 bits>` (each part
+   * stays below Image Builder's 2^30 limit). Any edit publishes a new version, so CloudFormation
+   * never tries to create a name and version that already exist. Undefined for AWS-managed components.
    */
   public get version(): string | undefined {
     if (this.data === undefined) return undefined;
-    return contentVersion(`Linux\n${this.data}`);
+    return contentVersion(JSON.stringify({ platform: PLATFORM, data: this.data, description: this.description ?? null }));
   }
 
   /** Validates the component. @internal */
@@ -154,7 +157,7 @@ export class ImageComponent {
     const component = new imagebuilder.CfnComponent(scope, this.name, {
       name: `${pipelineName}-${this.name}`,
       version: this.version!,
-      platform: 'Linux',
+      platform: PLATFORM,
       data: this.data,
       description: this.description ?? `${this.name} step of the ${pipelineName} golden image`,
       changeDescription: `Content hash ${this.version}`,

@@ -14,17 +14,17 @@ export interface Recipe {
 }
 
 /** `update-linux` (unless turned off), the user's components, `reboot-test-linux` (unless turned off). */
-function componentsOf(settings: GoldenImagePipelineProps): ImageComponent[] {
+function componentsOf(props: GoldenImagePipelineProps): ImageComponent[] {
   return [
-    ...(settings.updateOperatingSystem ?? true ? [ImageComponent.awsManaged('update-linux')] : []),
-    ...(settings.components ?? []),
-    ...(settings.rebootTest ?? true ? [ImageComponent.awsManaged('reboot-test-linux')] : []),
+    ...(props.updateOperatingSystem ?? true ? [ImageComponent.awsManaged('update-linux')] : []),
+    ...(props.components ?? []),
+    ...(props.rebootTest ?? true ? [ImageComponent.awsManaged('reboot-test-linux')] : []),
   ];
 }
 
 /** Validates the components and the base image of a recipe. @internal */
-export function validateRecipe(scope: IConstruct, settings: GoldenImagePipelineProps, name: string): void {
-  const components = componentsOf(settings);
+export function validateRecipe(scope: IConstruct, props: GoldenImagePipelineProps, name: string): void {
+  const components = componentsOf(props);
   checkCount(scope, 'components', components, 1, Number.MAX_SAFE_INTEGER,
     'Keep updateOperatingSystem or rebootTest on, or give at least one component.');
   const seen = new Set<string>();
@@ -36,23 +36,26 @@ export function validateRecipe(scope: IConstruct, settings: GoldenImagePipelineP
   for (const c of components.filter((x) => !x.isAwsManaged)) {
     checkLength(scope, `components[${c.name}] full name`, `${name}-${c.name}`, 3, 128, 'Shorten the pipeline or component name.');
   }
-  (settings.baseImage ?? BaseImage.amazonLinux2023())._validate(scope);
+  (props.baseImage ?? BaseImage.amazonLinux2023())._validate(scope);
 }
 
 /** Creates the components and the recipe; the recipe's version is a hash of its content. @internal */
-export function createRecipe(scope: Construct, settings: GoldenImagePipelineProps, name: string): Recipe {
+export function createRecipe(scope: Construct, props: GoldenImagePipelineProps, name: string): Recipe {
   const componentScope = new Construct(scope, 'Components');
-  const components = componentsOf(settings).map((c) => c._bind(componentScope, name));
+  const components = componentsOf(props).map((c) => c._bind(componentScope, name));
+  // Every create-only property of AWS::ImageBuilder::ImageRecipe but its identity (Name, Version)
+  // goes into the version, so any edit publishes a new version instead of re-creating an existing one.
   const recipeProps = {
-    parentImage: (settings.baseImage ?? BaseImage.amazonLinux2023()).parentImage,
+    description: props.description ?? `Recipe of the ${name} golden image`,
+    parentImage: (props.baseImage ?? BaseImage.amazonLinux2023()).parentImage,
     components: components.map((b) => ({ componentArn: b.arn })),
     blockDeviceMappings: [{
-      deviceName: settings.rootDeviceName ?? '/dev/xvda',
+      deviceName: props.rootDeviceName ?? '/dev/xvda',
       ebs: {
         encrypted: true,
-        kmsKeyId: settings.ebsEncryptionKey?.keyArn,
+        kmsKeyId: props.ebsEncryptionKey?.keyArn,
         volumeType: 'gp3',
-        volumeSize: (settings.rootVolumeSize ?? Size.gibibytes(20)).toGibibytes(),
+        volumeSize: (props.rootVolumeSize ?? Size.gibibytes(20)).toGibibytes(),
         deleteOnTermination: true,
       },
     }],
@@ -61,9 +64,7 @@ export function createRecipe(scope: Construct, settings: GoldenImagePipelineProp
   const version = contentVersion(JSON.stringify({
     recipe: Stack.of(scope).resolve(recipeProps), components: components.map((b) => b.fingerprint),
   }));
-  const resource = new imagebuilder.CfnImageRecipe(scope, 'Recipe', {
-    name, version, description: settings.description ?? `Recipe of the ${name} golden image`, ...recipeProps,
-  });
+  const resource = new imagebuilder.CfnImageRecipe(scope, 'Recipe', { name, version, ...recipeProps });
   resource.applyRemovalPolicy(RemovalPolicy.DESTROY);
   return { resource, version, components };
 }
