@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,8 +25,13 @@ export interface BuildLogs {
  * and the Image Builder service-linked role use the key. @internal
  */
 export function createBuildLogs(scope: Construct, name: string, key: kms.IKey, retention: logs.RetentionDays): BuildLogs {
-  const imageLogGroupName = `/aws/imagebuilder/${name}`;
-  const pipelineLogGroupName = `/aws/imagebuilder/pipeline/${name}`;
+  // Retained log groups keep the logs of a failed build (a test or CVE gate that failed the first
+  // deploy), so their names must not be reused: a retry after the rollback, or a redeploy after
+  // `cdk destroy`, would fail with "already exists". Every stack creation gets a new stack id, so a
+  // suffix taken from it makes each creation's names new, while updates keep them.
+  const suffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+  const imageLogGroupName = `/aws/imagebuilder/${name}-${suffix}`;
+  const pipelineLogGroupName = `/aws/imagebuilder/pipeline/${name}-${suffix}`;
   allowLogsAndNotifications(key, [imageLogGroupName, pipelineLogGroupName]);
   const imageLogs = new logs.LogGroup(scope, 'ImageLogs', {
     logGroupName: imageLogGroupName, encryptionKey: key, retention, removalPolicy: RemovalPolicy.RETAIN,
