@@ -3,8 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../core/acknowledgements';
-import { ManagedPolicyRole } from '../core/managed-policy-role';
+import { allow } from '../core/iam';
 
 /** What the build instances use besides the SSM agent. @internal */
 export interface BuildResources {
@@ -26,42 +27,23 @@ export interface BuildResources {
  * Grants the build instances' permissions beyond the SSM agent: what EC2InstanceProfileForImageBuilder
  * grants, scoped to this pipeline's components, log group and log prefix. @internal
  */
-export function grantBuildPermissions(role: iam.IRole, build: BuildResources): void {
+export function grantBuildPermissions(grantee: iam.IGrantable, build: BuildResources): void {
   const managedArns = build.managedComponents.map((c) => `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:aws:component/${c}/*`);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ReadRecipeComponents',
-    actions: ['imagebuilder:GetComponent'],
-    resources: [...build.ownComponentArns, ...managedArns],
-  }));
+  allow(grantee, 'ReadRecipeComponents', ['imagebuilder:GetComponent'], [...build.ownComponentArns, ...managedArns]);
   const managedResources = `arn:${Aws.PARTITION}:s3:::ec2imagebuilder*/*`;
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ReadImageBuilderManagedResources',
-    actions: ['s3:GetObject'],
-    resources: [managedResources],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'WriteBuildLogGroup',
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resources: [build.imageLogs.logGroupArn],
-  }));
+  allow(grantee, 'ReadImageBuilderManagedResources', ['s3:GetObject'], [managedResources]);
+  allow(grantee, 'WriteBuildLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], [build.imageLogs.logGroupArn]);
   const logObjects = build.logBucket.arnForObjects(`${build.name}/*`);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'WriteBuildLogObjects',
-    actions: ['s3:PutObject'],
-    resources: [logObjects],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'EncryptBuildLogObjects',
-    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    resources: [build.encryptionKey.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-  }));
-  if (role instanceof ManagedPolicyRole) {
-    acknowledgeWildcardResources(role, managedArns, 'Image Builder resolves each AWS-managed component to a build version '
+  allow(grantee, 'WriteBuildLogObjects', ['s3:PutObject'], [logObjects]);
+  allow(grantee, 'EncryptBuildLogObjects', ['kms:GenerateDataKey', 'kms:Decrypt'], [build.encryptionKey.keyArn], { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } });
+  // The statements land in a customer-managed policy below the grantee (a ManagedPolicyRole, or the
+  // policy core/iam.ts attaches to a role you bring), so the acknowledgements sit there.
+  if (grantee instanceof Construct) {
+    acknowledgeWildcardResources(grantee, managedArns, 'Image Builder resolves each AWS-managed component to a build version '
       + 'chosen at build time (arn:...:aws:component/<name>/<version>/<build>); the grant is limited to the named components.');
-    acknowledgeWildcardResources(role, [managedResources], 'AWS-managed components download their payloads from '
+    acknowledgeWildcardResources(grantee, [managedResources], 'AWS-managed components download their payloads from '
       + 'AWS-owned ec2imagebuilder-* buckets whose exact names are region- and release-specific (EC2InstanceProfileForImageBuilder).');
-    acknowledgeWildcardResources(role, [logObjects], 'Build instances write their logs as new objects under this pipeline\'s '
+    acknowledgeWildcardResources(grantee, [logObjects], 'Build instances write their logs as new objects under this pipeline\'s '
       + 'prefix of the build log bucket; object keys are generated per build, only s3:PutObject is allowed.');
   }
 }

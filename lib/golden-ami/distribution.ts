@@ -2,7 +2,7 @@ import { Aws, Stack, Token } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { checkAccountId, checkCount, checkLength, checkPattern, checkRegion, invalid, isKnown } from '../core/validation';
+import { checkAccountId, checkLength, checkPattern, checkRegion, checkTags, invalid, isKnown } from '../core/validation';
 import type { GoldenImagePipelineProps } from './props';
 
 /** A tag put on every distributed AMI. */
@@ -143,17 +143,10 @@ function validateAmiName(scope: IConstruct, amiName: string): void {
 }
 
 function validateAmiTags(scope: IConstruct, tags: AmiTag[]): void {
-  checkCount(scope, 'amiTags', tags, 0, 49, 'An AMI holds at most 50 tags and the pipeline adds one.');
-  for (const tag of tags) {
-    if (!isKnown(tag.key)) {
-      invalid(scope, 'amiTags key', '<token>', 'known at synth (values may come from parameters)',
-        'AmiTags is a map in the template and CloudFormation map keys must be literal.');
-    }
-    checkLength(scope, 'amiTags key', tag.key, 1, 128);
-    checkLength(scope, 'amiTags value', tag.value, 0, 256);
-    if (isKnown(tag.key) && tag.key.toLowerCase().startsWith('aws:')) {
-      invalid(scope, 'amiTags key', tag.key, "a key that does not start with 'aws:'", 'The aws: prefix is reserved for AWS.');
-    }
+  // AmiTags is a map in the template, and CloudFormation map keys must be literal.
+  checkTags(scope, 'amiTags', tags, 49, 'An AMI holds at most 50 tags and the pipeline adds one.', true);
+  if (tags.some((t) => t.key === PIPELINE_TAG)) {
+    invalid(scope, 'amiTags key', PIPELINE_TAG, 'a key other than the pipeline\'s own tag', 'The pipeline sets this tag; the lifecycle policy selects images by it.');
   }
 }
 

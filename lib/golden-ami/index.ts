@@ -1,5 +1,4 @@
 export { GoldenImagePipeline } from './pipeline';
-export type { BuildEventOptions } from './pipeline';
 export type { GoldenImagePipelineProps } from './props';
 export type { AmiTag, LaunchPermission, LaunchTemplateUpdate, RegionDistribution } from './distribution';
 export { ImageComponent } from './component';

@@ -11,6 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { TEMPLATE_CHECK_UNKNOWN_PROPERTY } from '../core/compliance-ids';
 import { keyOrCreate } from '../core/encryption';
 import { HardenedNode } from '../core/hardened-node';
+import { grantTarget } from '../core/iam';
 import { createSecureTopic } from '../core/notifications';
 import { SecureVpc } from '../core/secure-vpc';
 import { isKnown } from '../core/validation';
@@ -20,20 +21,6 @@ import { grantBuildPermissions } from './build-role';
 import { PIPELINE_TAG, amiParameterNameOf, renderDistributions } from './distribution';
 import { GoldenImagePipelineProps, pipelineDefaults, validateGoldenImagePipelineProps } from './props';
 import { createRecipe } from './recipe';
-
-/** Options of the build event rules. */
-export interface BuildEventOptions {
-  /**
-   * Target of the rule.
-   * @default - none; add targets to the returned rule
-   */
-  readonly target?: events.IRuleTarget;
-  /**
-   * Description of the rule.
-   * @default - what the rule matches
-   */
-  readonly description?: string;
-}
 
 /**
  * A golden AMI pipeline on EC2 Image Builder: a recipe of OS updates, your components and tests on
@@ -57,7 +44,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
   /** ARN of the pipeline. */
   public readonly pipelineArn: string;
   /** Role of the build and test instances. */
-  public readonly instanceRole: iam.IRole;
+  public readonly role: iam.IRole;
   /** Security group of the build and test instances. */
   public readonly securityGroup: ec2.ISecurityGroup;
   /** Bucket of the build logs. */
@@ -85,14 +72,14 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       vpc,
       instanceType: props.instanceType ?? new ec2.InstanceType('t3.medium'),
       securityGroup: props.securityGroup,
-      role: props.instanceRole,
+      role: props.role,
       ebsEncryptionKey: props.ebsEncryptionKey,
       rootVolumeSize: props.rootVolumeSize,
       rootDeviceName: props.rootDeviceName,
       httpPutResponseHopLimit: props.httpPutResponseHopLimit,
       userData: ec2.UserData.forLinux(), // unused: Image Builder owns the instances' user data
     });
-    this.instanceRole = node.role;
+    this.role = node.role;
     this.securityGroup = node.securityGroup;
 
     // Logs and notifications, encrypted with one customer-managed key.
@@ -109,7 +96,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     this.recipeVersion = recipe.version;
 
     // Build infrastructure: private subnet, IMDSv2, least-privilege profile, logs, notifications.
-    grantBuildPermissions(this.instanceRole, {
+    grantBuildPermissions(grantTarget(this, 'RolePermissions', this.role), {
       name,
       ownComponentArns: recipe.components.filter((b) => !b.managedName).map((b) => b.arn),
       managedComponents: recipe.components.flatMap((b) => (b.managedName ? [b.managedName] : [])),
@@ -117,7 +104,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       logBucket: this.logBucket,
       encryptionKey: this.encryptionKey,
     });
-    const profile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
+    const profile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.role });
     const infrastructure = new imagebuilder.CfnInfrastructureConfiguration(this, 'Infrastructure', {
       name,
       description: `Build instances of the ${name} golden image`,
@@ -131,7 +118,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       terminateInstanceOnFailure: true,
       resourceTags: { [PIPELINE_TAG]: name },
     });
-    infrastructure.node.addDependency(this.instanceRole);
+    infrastructure.node.addDependency(this.role);
 
     this.amiParameterName = amiParameterNameOf(props, name);
     const distribution = new imagebuilder.CfnDistributionConfiguration(this, 'Distribution', {
@@ -177,7 +164,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       });
       // The AMI must outlive the stack and a recipe change: never let CloudFormation delete the image.
       this.image.applyRemovalPolicy(RemovalPolicy.RETAIN);
-      this.image.node.addDependency(this.instanceRole, buildLogs.imageLogs, this.topic, this.encryptionKey);
+      this.image.node.addDependency(this.role, buildLogs.imageLogs, this.topic, this.encryptionKey);
       acknowledgeScanSchema(this.image, scanning);
     }
   }
@@ -201,14 +188,50 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     return this.image.attrImageId;
   }
 
-  /** An EventBridge rule matching this pipeline's images that became AVAILABLE. */
-  public onBuildSucceeded(id: string, options: BuildEventOptions = {}): events.Rule {
-    return this.stateRule(id, ['AVAILABLE'], options.description ?? `A ${this.recipeName} golden image is available`, options);
+  /**
+   * An EventBridge rule matching this pipeline's images that became AVAILABLE
+   * (EC2 Image Builder User Guide, "Event messages that Image Builder sends").
+   */
+  public onBuildSucceeded(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageBuilderRule(id, `A ${this.recipeName} golden image is available`, {
+      detailType: ['EC2 Image Builder Image State Change'],
+      resources: events.Match.prefix(this.imageArnPrefix),
+      detail: { state: { status: ['AVAILABLE'] } },
+    }, options);
   }
 
   /** An EventBridge rule matching this pipeline's images that FAILED or were CANCELLED. */
-  public onBuildFailed(id: string, options: BuildEventOptions = {}): events.Rule {
-    return this.stateRule(id, ['FAILED', 'CANCELLED'], options.description ?? `A ${this.recipeName} golden image build failed`, options);
+  public onBuildFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageBuilderRule(id, `A ${this.recipeName} golden image build failed`, {
+      detailType: ['EC2 Image Builder Image State Change'],
+      resources: events.Match.prefix(this.imageArnPrefix),
+      detail: { state: { status: ['FAILED', 'CANCELLED'] } },
+    }, options);
+  }
+
+  /**
+   * An EventBridge rule matching a CVE scan of this pipeline's images that found at least one
+   * CRITICAL, HIGH or MEDIUM finding (`finding-severity-counts.all` above 0), whether or not the
+   * gate failed the image.
+   */
+  public onCveDetected(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageBuilderRule(id, `The CVE scan of a ${this.recipeName} golden image found vulnerabilities`, {
+      detailType: ['EC2 Image Builder CVE Detected'],
+      resources: events.Match.prefix(this.imageArnPrefix),
+      detail: { 'finding-severity-counts': { all: events.Match.greaterThan(0) } },
+    }, options);
+  }
+
+  /**
+   * An EventBridge rule matching Image Builder disabling this pipeline after too many consecutive
+   * failed scheduled builds (`schedule.autoDisableAfterFailures`). Scheduled builds stop until the
+   * pipeline is enabled again.
+   */
+  public onPipelineAutoDisabled(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageBuilderRule(id, `The ${this.recipeName} golden image pipeline was disabled after consecutive failures`, {
+      detailType: ['EC2 Image Builder Image Pipeline Automatically Disabled'],
+      resources: [this.pipelineArn],
+    }, options);
   }
 
   /** Allows a principal to start a build of this pipeline. */
@@ -216,17 +239,12 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     return iam.Grant.addToPrincipal({ grantee, actions: ['imagebuilder:StartImagePipelineExecution'], resourceArns: [this.pipelineArn] });
   }
 
-  private stateRule(id: string, statuses: string[], description: string, options: BuildEventOptions): events.Rule {
-    return new events.Rule(this, id, {
-      description,
-      eventPattern: {
-        source: ['aws.imagebuilder'],
-        detailType: ['EC2 Image Builder Image State Change'],
-        resources: events.Match.prefix(this.imageArnPrefix),
-        detail: { state: { status: statuses } },
-      },
-      targets: options.target ? [options.target] : undefined,
-    });
+  /** A rule in the style of aws-cdk-lib's `onEvent`: the user's options, then this pipeline's pattern. */
+  private imageBuilderRule(id: string, description: string, pattern: events.EventPattern, options: events.OnEventOptions): events.Rule {
+    const rule = new events.Rule(this, id, { ...options, description: options.description ?? description });
+    rule.addEventPattern({ source: ['aws.imagebuilder'], ...pattern });
+    if (options.target) rule.addTarget(options.target);
+    return rule;
   }
 }
 

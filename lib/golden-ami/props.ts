@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { checkPattern, checkRange, invalid } from '../core/validation';
+import { checkDurationUnit, checkPattern, checkRange } from '../core/validation';
 import { BaseImage } from './base-image';
 import { ImageComponent } from './component';
 import { AmiTag, LaunchPermission, LaunchTemplateUpdate, RegionDistribution, validateDistribution } from './distribution';
@@ -69,11 +69,13 @@ export interface GoldenImagePipelineProps {
    */
   readonly securityGroup?: ec2.ISecurityGroup;
   /**
-   * Instance role of the build and test instances. A role you bring is used as given and needs
-   * what the default role gets (see the README).
+   * Role of the build and test instances. The pipeline's build permissions are attached to a role
+   * you bring as a customer-managed policy (an immutable or foreign role gets a synth warning
+   * listing the statements instead); the Systems Manager agent permissions it needs
+   * (`HardenedNode.grantSessionManager`) are yours to give.
    * @default - a least-privilege role in a customer-managed policy
    */
-  readonly instanceRole?: iam.IRole;
+  readonly role?: iam.IRole;
   /**
    * Hop limit of instance metadata on build instances (IMDSv2 is always required).
    * @default 1
@@ -195,10 +197,8 @@ export function validateGoldenImagePipelineProps(scope: IConstruct, props: Golde
   const name = props.name;
   checkPattern(scope, 'name', name, NAME, "3-128 letters, digits, '-' or '_'",
     'The name prefixes the recipe, components, log groups and the SSM parameter.');
-  if (props.testTimeout?.isUnresolved() && props.testTimeout.unitLabel() !== 'minutes') {
-    invalid(scope, 'testTimeout', `Duration.${props.testTimeout.unitLabel()}(<token>)`, 'Duration.minutes(...) when the amount is known only at deploy',
-      'Image Builder takes the test timeout in minutes, and a deploy-time amount cannot be converted at synth.');
-  }
+  checkDurationUnit(scope, 'testTimeout', props.testTimeout, ['minutes'],
+    'Image Builder takes the test timeout in minutes, and a deploy-time amount cannot be converted at synth.');
   checkRange(scope, { property: 'testTimeout', value: props.testTimeout?.toMinutes(), min: 60, max: 1440, unit: 'minutes' });
   validateRecipe(scope, props, name);
   validateDistribution(scope, props, name);

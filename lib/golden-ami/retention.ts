@@ -3,8 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeWildcardResources } from '../core/acknowledgements';
+import { allow } from '../core/iam';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
-import { checkRange, invalid } from '../core/validation';
+import { checkDurationUnit, checkRange, invalid } from '../core/validation';
 import { imageArnName } from './base-image';
 import { PIPELINE_TAG } from './distribution';
 
@@ -29,7 +30,10 @@ export interface AgeRuleOptions extends DeleteImagesOptions {
 interface Rule {
   readonly action: 'DEPRECATE' | 'DELETE';
   readonly type: 'COUNT' | 'AGE';
-  readonly value: number;
+  /** The count of a COUNT rule. */
+  readonly value?: number;
+  /** The age of an AGE rule. */
+  readonly age?: Duration;
   readonly retainAtLeast?: number;
   readonly keepIfLaunchedWithinDays?: number;
 }
@@ -51,12 +55,8 @@ export class ImageRetention {
 
   /** Delete images older than `age` (whole days), keeping at least `retainAtLeast`. */
   public static deleteOlderThan(age: Duration, options: AgeRuleOptions = {}): ImageRetention {
-    if (age.isUnresolved() && age.unitLabel() !== 'days') {
-      throw new Error(`ImageRetention.deleteOlderThan: age must be Duration.days(...) when the amount is known only at deploy, got `
-        + `Duration.${age.unitLabel()}(<token>). The lifecycle policy counts in days, and a deploy-time amount cannot be converted at synth.`);
-    }
     return new ImageRetention([{
-      action: 'DELETE', type: 'AGE', value: age.toDays({ integral: false }), retainAtLeast: options.retainAtLeast ?? 3,
+      action: 'DELETE', type: 'AGE', age, retainAtLeast: options.retainAtLeast ?? 3,
       keepIfLaunchedWithinDays: options.keepIfLaunchedWithinDays ?? 30,
     }]);
   }
@@ -95,9 +95,11 @@ export class ImageRetention {
     }
     for (const rule of this.rules) {
       const unit = rule.type === 'COUNT' ? 'images' : 'days';
+      checkDurationUnit(scope, 'imageRetention age', rule.age, ['days'],
+        'The lifecycle policy counts in days, and a deploy-time amount cannot be converted at synth.');
       checkRange(scope, {
         property: `imageRetention ${rule.action.toLowerCase()} ${rule.type === 'COUNT' ? 'count' : 'age'}`,
-        value: rule.value, min: 1, max: 1000, unit,
+        value: valueOf(rule), min: 1, max: 1000, unit,
         fix: rule.type === 'AGE' ? 'Give the age in whole days (Duration.days(n)).' : undefined,
       });
       checkRange(scope, { property: 'imageRetention retainAtLeast', value: rule.retainAtLeast, min: 1, max: 10, unit: 'images' });
@@ -118,7 +120,7 @@ export class ImageRetention {
         },
         filter: {
           type: rule.type,
-          value: rule.value,
+          value: valueOf(rule)!,
           unit: rule.type === 'AGE' ? 'DAYS' : undefined,
           retainAtLeast: rule.retainAtLeast,
         },
@@ -143,41 +145,19 @@ export class ImageRetention {
     const images = regions.map((r) => `arn:${Aws.PARTITION}:ec2:${r}::image/*`);
     const snapshots = regions.map((r) => `arn:${Aws.PARTITION}:ec2:${r}::snapshot/*`);
     const createdByImageBuilder = { StringEquals: { 'aws:ResourceTag/CreatedBy': 'EC2 Image Builder' } };
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'RetireImageBuilderAmis',
-      actions: ['ec2:EnableImage', 'ec2:DisableImage', 'ec2:EnableImageDeprecation', 'ec2:DisableImageDeprecation',
-        'ec2:DescribeImageAttribute', ...(this.deletes ? ['ec2:DeregisterImage'] : [])],
-      resources: images,
-      conditions: createdByImageBuilder,
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'TagDeprecatedAmis',
-      actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
-      resources: [...images, ...snapshots],
-      conditions: {
-        'StringEquals': { 'aws:RequestTag/DeprecatedBy': 'EC2 Image Builder', 'aws:ResourceTag/CreatedBy': 'EC2 Image Builder' },
-        'ForAllValues:StringEquals': { 'aws:TagKeys': 'DeprecatedBy' },
-      },
-    }));
+    allow(role, 'RetireImageBuilderAmis', ['ec2:EnableImage', 'ec2:DisableImage', 'ec2:EnableImageDeprecation',
+      'ec2:DisableImageDeprecation', 'ec2:DescribeImageAttribute', ...(this.deletes ? ['ec2:DeregisterImage'] : [])],
+      images, createdByImageBuilder);
+    allow(role, 'TagDeprecatedAmis', ['ec2:CreateTags', 'ec2:DeleteTags'], [...images, ...snapshots], {
+      'StringEquals': { 'aws:RequestTag/DeprecatedBy': 'EC2 Image Builder', 'aws:ResourceTag/CreatedBy': 'EC2 Image Builder' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': 'DeprecatedBy' },
+    });
     const imageResources = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:${Aws.ACCOUNT_ID}:image/${imageArnName(pipelineName)}/*`;
     if (this.deletes) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'DeleteImageBuilderSnapshots',
-        actions: ['ec2:DeleteSnapshot'],
-        resources: snapshots,
-        conditions: createdByImageBuilder,
-      }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'DeletePipelineImages',
-        actions: ['imagebuilder:DeleteImage'],
-        resources: [imageResources],
-      }));
+      allow(role, 'DeleteImageBuilderSnapshots', ['ec2:DeleteSnapshot'], snapshots, createdByImageBuilder);
+      allow(role, 'DeletePipelineImages', ['imagebuilder:DeleteImage'], [imageResources]);
     }
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'FindImagesByTag',
-      actions: ['ec2:DescribeImages', 'tag:GetResources'],
-      resources: ['*'],
-    }));
+    allow(role, 'FindImagesByTag', ['ec2:DescribeImages', 'tag:GetResources'], ['*']);
     acknowledgeWildcardResources(role, ['*'], 'ec2:DescribeImages and tag:GetResources support no resource-level permissions '
       + '(Service Authorization Reference); both are read-only and used to find the images of this pipeline.');
     acknowledgeWildcardResources(role, [...images, ...snapshots], 'AMI and snapshot ids are created by each build and unknown at deploy; '
@@ -198,4 +178,9 @@ export class ImageRetention {
     policy.node.addDependency(role);
     return policy;
   }
+}
+
+/** The count, or the age in days, of a rule. */
+function valueOf(rule: Rule): number | undefined {
+  return rule.age ? rule.age.toDays({ integral: false }) : rule.value;
 }

@@ -1,8 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Size } from 'aws-cdk-lib';
 import { BaseImage, GoldenImagePipeline, GoldenImagePipelineProps, ImageComponent } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 
 /** Synthesizes a pipeline with one shell component and returns its template. */

@@ -4,8 +4,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { GoldenImagePipeline } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 type Json = unknown;
 

@@ -6,8 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   BaseImage, BuildSchedule, GoldenImagePipeline, ImageComponent, ImageRetention, ScanSeverity, VulnerabilityScan,
 } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 describe('GoldenImagePipeline with only a name', () => {
   // GIVEN the minimal pipeline
@@ -66,7 +65,7 @@ describe('GoldenImagePipeline with only a name', () => {
 
   test('gives the build instances a least-privilege role without AWS-managed or inline policies', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
-    for (const role of [pipeline.instanceRole, pipeline.node.findChild('LifecycleRole')]) {
+    for (const role of [pipeline.role, pipeline.node.findChild('LifecycleRole')]) {
       const logicalId = stack.getLogicalId(role.node.defaultChild as CfnResource);
       expect(template.toJSON().Resources[logicalId].Properties.ManagedPolicyArns).toBeUndefined();
     }
@@ -295,10 +294,68 @@ describe('GoldenImagePipeline hand-off', () => {
     });
   });
 
+  test('events take aws-cdk-lib\'s OnEventOptions: a rule name and an extra pattern merge with the pipeline\'s own', () => {
+    // GIVEN / WHEN
+    const stack2 = testStack();
+    const p = new GoldenImagePipeline(stack2, 'Web', { name: 'web', vpc: importedVpc(stack2) });
+    p.onBuildFailed('Failed', { ruleName: 'web-failed', eventPattern: { account: ['111111111111'] } });
+    // THEN
+    Template.fromStack(stack2).hasResourceProperties('AWS::Events::Rule', {
+      Name: 'web-failed',
+      EventPattern: Match.objectLike({ account: ['111111111111'], source: ['aws.imagebuilder'], detail: { state: { status: ['FAILED', 'CANCELLED'] } } }),
+    });
+  });
+
+  test('a CVE found and the pipeline disabled after failures have their own rules', () => {
+    // EC2 Image Builder User Guide, "Event messages that Image Builder sends": "EC2 Image Builder CVE
+    // Detected" lists the image (and pipeline) ARNs in `resources` and counts CRITICAL, HIGH and
+    // MEDIUM findings in detail.finding-severity-counts.all; "EC2 Image Builder Image Pipeline
+    // Automatically Disabled" lists the pipeline ARN.
+    const stack2 = testStack();
+    const p = new GoldenImagePipeline(stack2, 'Web', { name: 'web', vpc: importedVpc(stack2) });
+    p.onCveDetected('Cve');
+    p.onPipelineAutoDisabled('Disabled');
+    const t = Template.fromStack(stack2);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.imagebuilder'],
+        'detail-type': ['EC2 Image Builder CVE Detected'],
+        'resources': [{ prefix: { 'Fn::Join': ['', Match.arrayWith([':image/web/'])] } }],
+        'detail': { 'finding-severity-counts': { all: [{ numeric: ['>', 0] }] } },
+      },
+    });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.imagebuilder'],
+        'detail-type': ['EC2 Image Builder Image Pipeline Automatically Disabled'],
+        'resources': [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Web'), 'Arn'] }],
+      },
+    });
+  });
+
   test('grantStartExecution allows starting only this pipeline', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'imagebuilder:StartImagePipelineExecution', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Web'), 'Arn'] } }] },
     });
+  });
+});
+
+describe('GoldenImagePipeline with a role you bring', () => {
+  test('the build permissions are attached to it as a customer-managed policy, never inline', () => {
+    // GIVEN a role of the user's
+    const stack = testStack();
+    const role = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    // WHEN
+    const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc: importedVpc(stack), role });
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(pipeline.role).toBe(role);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as CfnResource) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadRecipeComponents' })]) },
+    });
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as CfnResource) }] });
   });
 });
 

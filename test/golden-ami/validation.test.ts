@@ -19,8 +19,7 @@ import {
   BaseImage, BuildSchedule, GoldenImagePipeline, GoldenImagePipelineProps, ImageComponent, ImageRetention, ScanSeverity,
   VulnerabilityScan,
 } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 type Overrides = { [K in keyof GoldenImagePipelineProps]?: GoldenImagePipelineProps[K] };
 
@@ -190,8 +189,10 @@ describe('distribution', () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'v' }));
     ok({ amiTags: tags(49) });
     fails({ amiTags: tags(50) }, /amiTags \(count\) must be between 0 and 49 items, got 50/);
-    fails({ amiTags: [{ key: 'aws:owner', value: 'me' }] }, /amiTags key must be a key that does not start with 'aws:'/);
-    fails({ amiTags: [{ key: 'k', value: 'v'.repeat(257) }] }, /amiTags value must be between 0 and 256/);
+    fails({ amiTags: [{ key: 'aws:owner', value: 'me' }] }, /amiTags\[aws:owner\].key must be a key that does not start with 'aws:'/);
+    fails({ amiTags: [{ key: 'k', value: 'v'.repeat(257) }] }, /amiTags\[k\].value must be between 0 and 256/);
+    fails({ amiTags: [{ key: 'k', value: 'a' }, { key: 'k', value: 'b' }] }, /amiTags must be unique tag keys, got 'k'/);
+    fails({ amiTags: [{ key: 'golden-ami:pipeline', value: 'other' }] }, /amiTags key must be a key other than the pipeline's own tag/);
   });
   test('the AMI id parameter lives under /imagebuilder/', () => {
     ok({ amiParameterName: '/imagebuilder/prod/web' });
