@@ -20,6 +20,7 @@ import { createBuildLogs } from './build-logs';
 import { grantBuildPermissions } from './build-role';
 import { PIPELINE_TAG, amiParameterNameOf, renderDistributions } from './distribution';
 import { GoldenImagePipelineProps, pipelineDefaults, validateGoldenImagePipelineProps } from './props';
+import { PipelineMachineImage } from './hand-off';
 import { createRecipe } from './recipe';
 
 /**
@@ -171,7 +172,10 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
 
   /**
    * The latest AMI of the pipeline, read from its SSM parameter when the consuming stack deploys.
-   * The parameter exists after the first build (see `buildOnDeploy`).
+   * The parameter exists only after the first build, and CloudFormation reads it before it creates
+   * anything in the consuming stack, so: launch from another stack than the pipeline's (refused at
+   * synth otherwise), which is made to depend on the pipeline's stack, and give the pipeline
+   * `buildOnDeploy: true` (or run it once before that stack deploys).
    */
   public get machineImage(): ec2.IMachineImage {
     if (!isKnown(this.amiParameterName)) {
@@ -179,7 +183,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
         + 'CloudFormation reads an SSM parameter at deploy only by a literal name: use FleetImage.fromSsmParameter(pipeline.amiParameterName, '
         + '{ resolveAtLaunch: true }), or give the pipeline a literal amiParameterName.');
     }
-    return ec2.MachineImage.fromSsmParameter(this.amiParameterName, { os: ec2.OperatingSystemType.LINUX });
+    return new PipelineMachineImage(this, this.amiParameterName);
   }
 
   /** Id of the AMI built on deploy (requires `buildOnDeploy`). */

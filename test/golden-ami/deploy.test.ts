@@ -2,9 +2,11 @@
  * What happens on real deploys, driven through a small simulation of CloudFormation's intrinsic
  * functions: names that must change between stack creations, and stay across updates.
  */
+import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GoldenImagePipeline } from '../../lib/golden-ami';
-import { importedVpc, testStack } from '../util';
+import { importedVpc, testApp, testStack } from '../util';
 
 type Json = unknown;
 
@@ -79,5 +81,44 @@ describe('a failed first deploy can be retried, and a destroyed stack redeployed
     expect([logging.ImageLogGroupName, logging.PipelineLogGroupName].sort()).toEqual(namesIn(pseudo));
     const image = Object.values(template.findResources('AWS::ImageBuilder::Image'))[0];
     expect(evaluate(image.Properties.LoggingConfiguration, withGroups(pseudo))).toEqual({ LogGroupName: logging.ImageLogGroupName });
+  });
+});
+
+describe('launching from pipeline.machineImage', () => {
+  // CloudFormation User Guide, "Specify existing resources at runtime with CloudFormation-supplied
+  // parameter types": an AWS::SSM::Parameter::Value<...> parameter is read from Parameter Store when
+  // the stack is created or updated, before any of its resources exist. The pipeline writes the
+  // parameter only when its first build distributes an AMI.
+  test('in the pipeline\'s own stack is refused at synth, with the two-stack pattern in the error', () => {
+    // GIVEN a pipeline that even builds on deploy
+    const stack = testStack();
+    const vpc = importedVpc(stack);
+    const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc, buildOnDeploy: true });
+    // WHEN / THEN an instance in the same stack is refused
+    expect(() => new ec2.Instance(stack, 'Server', { vpc, instanceType: new ec2.InstanceType('t3.small'), machineImage: pipeline.machineImage }))
+      .toThrow(/Test\/Server: cannot launch from Test\/Web.machineImage in the pipeline's own stack \(Test\)\. That stack reads the SSM parameter \/imagebuilder\/web\/ami-id .*even with buildOnDeploy.*new Stack\(app, 'Images'\).*buildOnDeploy: true.*new Stack\(app, 'Servers'\)/s);
+  });
+
+  test('in a nested stack of the pipeline\'s stack is refused too', () => {
+    const stack = testStack();
+    const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc: importedVpc(stack) });
+    const nested = new NestedStack(stack, 'Servers');
+    expect(() => new ec2.Instance(nested, 'Server', {
+      vpc: importedVpc(nested), instanceType: new ec2.InstanceType('t3.small'), machineImage: pipeline.machineImage,
+    })).toThrow(/in the pipeline's own stack/);
+  });
+
+  test('from another stack works, and that stack deploys after the pipeline\'s', () => {
+    // GIVEN the two-stack pattern
+    const app = testApp();
+    const images = new Stack(app, 'Images', { env: { region: 'us-east-1' } });
+    const pipeline = new GoldenImagePipeline(images, 'Web', { name: 'web', vpc: importedVpc(images), buildOnDeploy: true });
+    const servers = new Stack(app, 'Servers', { env: { region: 'us-east-1' } });
+    // WHEN
+    new ec2.Instance(servers, 'Server', { vpc: importedVpc(servers), instanceType: new ec2.InstanceType('t3.small'), machineImage: pipeline.machineImage });
+    // THEN the servers read the parameter at their own deploy, after the pipeline stack (and its first build)
+    const parameters = Template.fromStack(servers).findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
+    expect(Object.values(parameters).map((p) => p.Default)).toEqual(['/imagebuilder/web/ami-id']);
+    expect(servers.dependencies).toContain(images);
   });
 });
