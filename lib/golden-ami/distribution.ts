@@ -1,6 +1,7 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { checkAccountId, checkLength, checkPattern, checkRegion, checkTags, invalid, isKnown } from '../core/validation';
 import type { GoldenImagePipelineProps } from './props';
@@ -117,6 +118,12 @@ export function validateDistribution(scope: IConstruct, settings: GoldenImagePip
   for (const [i, d] of (settings.additionalRegions ?? []).entries()) {
     checkRegion(scope, `additionalRegions[${i}].region`, d.region);
     if (!isKnown(d.region)) invalid(scope, `additionalRegions[${i}].region`, 'a token', 'a region code known at synth');
+    if (!RegionInfo.regions.some((r) => r.name === d.region)) {
+      // The region facts stop at the pinned aws-cdk-lib: a newer region is plausible, so this only warns.
+      Annotations.of(scope).addWarningV2('cdk-ec2-patterns:unknownRegion', `additionalRegions[${i}].region '${d.region}' is not a region `
+        + "aws-cdk-lib knows. Check the spelling; for a region newer than this aws-cdk-lib, acknowledge this warning: "
+        + "Validations.of(pipeline).acknowledge({ id: 'Annotation::cdk-ec2-patterns:unknownRegion', reason: '<region> opened after aws-cdk-lib <version>' }).");
+    }
     if (regions.has(d.region) || (!Token.isUnresolved(stackRegion) && d.region === stackRegion)) {
       invalid(scope, `additionalRegions[${i}].region`, d.region, 'a region distributed to only once, other than the pipeline\'s region',
         'Image Builder allows one distribution per region; put the settings of the pipeline\'s region in the top-level props.');

@@ -21,7 +21,7 @@ import { grantBuildPermissions } from './build-role';
 import { PIPELINE_TAG, amiParameterNameOf, renderDistributions } from './distribution';
 import { GoldenImagePipelineProps, pipelineDefaults, validateGoldenImagePipelineProps } from './props';
 import { PipelineMachineImage } from './hand-off';
-import { createRecipe } from './recipe';
+import { baseImageOf, createRecipe } from './recipe';
 
 /**
  * A golden AMI pipeline on EC2 Image Builder: a recipe of OS updates, your components and tests on
@@ -71,7 +71,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     const vpc = props.vpc ?? new SecureVpc(this, 'Vpc', { maxAzs: 1 }).vpc;
     const node = new HardenedNode(this, 'BuildNode', {
       vpc,
-      instanceType: props.instanceType ?? new ec2.InstanceType('t3.medium'),
+      instanceType: props.instanceType ?? baseImageOf(props)._defaultInstanceType(),
       securityGroup: props.securityGroup,
       role: props.role,
       ebsEncryptionKey: props.ebsEncryptionKey,

@@ -1,10 +1,10 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { checkDurationUnit, checkPattern, checkRange } from '../core/validation';
+import { checkDurationUnit, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 import { BaseImage } from './base-image';
 import { ImageComponent } from './component';
 import { AmiTag, LaunchPermission, LaunchTemplateUpdate, RegionDistribution, validateDistribution } from './distribution';
@@ -59,8 +59,8 @@ export interface GoldenImagePipelineProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Instance type of the build and test instances.
-   * @default - t3.medium
+   * Instance type of the build and test instances; its architecture must match the base image's.
+   * @default - t3.medium, or t4g.medium (Graviton) for an Arm base image
    */
   readonly instanceType?: ec2.InstanceType;
   /**
@@ -179,6 +179,29 @@ export interface GoldenImagePipelineProps {
 }
 
 const NAME = /^[-_A-Za-z0-9][-_A-Za-z0-9]{1,126}[-_A-Za-z0-9]$/;
+/** Family (series, generation, options), a dot, the size: `t3.medium`, `c7gn.16xlarge`, `u-6tb1.112xlarge`, `mac2-m2pro.metal`. */
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+
+/** The pipelines of an app, by account, region and name. */
+const PIPELINES = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Image Builder names are unique per account and region: a second pipeline of the same name
+ * (in any stack or stage of the app) would fail its deploy with "already exists".
+ */
+function checkUniqueName(scope: IConstruct, name: string): void {
+  if (!isKnown(name)) return;
+  const stack = Stack.of(scope);
+  const key = `${stack.account}|${stack.region}|${name.toLowerCase()}`;
+  const names = PIPELINES.get(scope.node.root) ?? new Map<string, string>();
+  PIPELINES.set(scope.node.root, names);
+  const other = names.get(key);
+  if (other !== undefined && other !== scope.node.path) {
+    invalid(scope, 'name', name, `a name no other pipeline of this account and region uses (${other} does)`,
+      'Image Builder resource names are unique per account and region; stacks without an explicit env count as one account and region.');
+  }
+  names.set(key, scope.node.path);
+}
 
 /** The defaults of the value-class props, shared by validation and the construct. @internal */
 export function pipelineDefaults(props: GoldenImagePipelineProps) {
@@ -200,6 +223,9 @@ export function validateGoldenImagePipelineProps(scope: IConstruct, props: Golde
   checkDurationUnit(scope, 'testTimeout', props.testTimeout, ['minutes'],
     'Image Builder takes the test timeout in minutes, and a deploy-time amount cannot be converted at synth.');
   checkRange(scope, { property: 'testTimeout', value: props.testTimeout?.toMinutes(), min: 60, max: 1440, unit: 'minutes' });
+  checkPattern(scope, 'instanceType', props.instanceType?.toString(), INSTANCE_TYPE, "an instance type such as 't3.medium' or 'c7g.2xlarge'",
+    'Write the family, a dot and the size (EC2 User Guide, "Amazon EC2 instance type naming conventions").');
+  checkUniqueName(scope, name);
   validateRecipe(scope, props, name);
   validateDistribution(scope, props, name);
   const { schedule, vulnerabilityScan, imageRetention } = pipelineDefaults(props);

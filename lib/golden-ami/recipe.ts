@@ -1,7 +1,7 @@
-import { RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct, IConstruct } from 'constructs';
-import { checkCount, checkLength, invalid } from '../core/validation';
+import { checkCount, checkLength, invalid, isKnown } from '../core/validation';
 import { BaseImage } from './base-image';
 import { BoundComponent, ImageComponent, contentVersion } from './component';
 import type { GoldenImagePipelineProps } from './props';
@@ -11,6 +11,13 @@ export interface Recipe {
   readonly resource: imagebuilder.CfnImageRecipe;
   readonly version: string;
   readonly components: BoundComponent[];
+}
+
+const DEFAULT_ROOT_GIB = 20;
+
+/** The base image of a pipeline: the latest Amazon Linux 2023 unless given. @internal */
+export function baseImageOf(props: GoldenImagePipelineProps): BaseImage {
+  return props.baseImage ?? BaseImage.amazonLinux2023();
 }
 
 /** `update-linux` (unless turned off), the user's components, `reboot-test-linux` (unless turned off). */
@@ -36,7 +43,8 @@ export function validateRecipe(scope: IConstruct, props: GoldenImagePipelineProp
   for (const c of components.filter((x) => !x.isAwsManaged)) {
     checkLength(scope, `components[${c.name}] full name`, `${name}-${c.name}`, 3, 128, 'Shorten the pipeline or component name.');
   }
-  (props.baseImage ?? BaseImage.amazonLinux2023())._validate(scope);
+  const rootVolumeGiB = props.rootVolumeSize && isKnown(props.rootVolumeSize.toGibibytes()) ? props.rootVolumeSize.toGibibytes() : undefined;
+  baseImageOf(props)._validate(scope, rootVolumeGiB ?? DEFAULT_ROOT_GIB, props.instanceType);
 }
 
 /** Creates the components and the recipe; the recipe's version is a hash of its content. @internal */
@@ -47,7 +55,7 @@ export function createRecipe(scope: Construct, props: GoldenImagePipelineProps, 
   // goes into the version, so any edit publishes a new version instead of re-creating an existing one.
   const recipeProps = {
     description: props.description ?? `Recipe of the ${name} golden image`,
-    parentImage: (props.baseImage ?? BaseImage.amazonLinux2023()).parentImage,
+    parentImage: baseImageOf(props).parentImage,
     components: components.map((b) => ({ componentArn: b.arn })),
     blockDeviceMappings: [{
       deviceName: props.rootDeviceName ?? '/dev/xvda',
@@ -55,7 +63,7 @@ export function createRecipe(scope: Construct, props: GoldenImagePipelineProps, 
         encrypted: true,
         kmsKeyId: props.ebsEncryptionKey?.keyArn,
         volumeType: 'gp3',
-        volumeSize: (props.rootVolumeSize ?? Size.gibibytes(20)).toGibibytes(),
+        volumeSize: props.rootVolumeSize?.toGibibytes() ?? DEFAULT_ROOT_GIB,
         deleteOnTermination: true,
       },
     }],
