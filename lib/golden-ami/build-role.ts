@@ -21,6 +21,8 @@ export interface BuildResources {
   readonly logBucket: s3.IBucket;
   /** Key of the build logs. */
   readonly encryptionKey: kms.IKey;
+  /** Whether Image Builder runs its SSM inventory association on the build instance. */
+  readonly enhancedImageMetadata: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function grantBuildPermissions(grantee: iam.IGrantable, build: BuildResou
   const logObjects = build.logBucket.arnForObjects(`${build.name}/*`);
   allow(grantee, 'WriteBuildLogObjects', ['s3:PutObject'], [logObjects]);
   allow(grantee, 'EncryptBuildLogObjects', ['kms:GenerateDataKey', 'kms:Decrypt'], [build.encryptionKey.keyArn], { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } });
+  if (build.enhancedImageMetadata) grantInventory(grantee);
   // The statements land in a customer-managed policy below the grantee (a ManagedPolicyRole, or the
   // policy core/iam.ts attaches to a role you bring), so the acknowledgements sit there.
   if (grantee instanceof Construct) {
@@ -45,5 +48,24 @@ export function grantBuildPermissions(grantee: iam.IGrantable, build: BuildResou
       + 'AWS-owned ec2imagebuilder-* buckets whose exact names are region- and release-specific (EC2InstanceProfileForImageBuilder).');
     acknowledgeWildcardResources(grantee, [logObjects], 'Build instances write their logs as new objects under this pipeline\'s '
       + 'prefix of the build log bucket; object keys are generated per build, only s3:PutObject is allowed.');
+  }
+}
+
+/**
+ * What the SSM agent needs to run the `AWS-GatherSoftwareInventory` association that enhanced image
+ * metadata adds (the inventory subset of AmazonSSMManagedInstanceCore), scoped to instances of this
+ * account and region and to that one AWS-owned document.
+ */
+function grantInventory(grantee: iam.IGrantable): void {
+  const instances = `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:instance/*`;
+  const inventoryDocument = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}::document/AWS-GatherSoftwareInventory`;
+  const associations = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:association/*`;
+  allow(grantee, 'RunInventoryAssociation', ['ssm:DescribeAssociation'], [instances, associations, inventoryDocument]);
+  allow(grantee, 'ReadInventoryDocument', ['ssm:GetDocument', 'ssm:DescribeDocument'], [inventoryDocument]);
+  allow(grantee, 'ReportInventory', ['ssm:PutInventory', 'ssm:PutComplianceItems', 'ssm:UpdateAssociationStatus'], [instances]);
+  if (grantee instanceof Construct) {
+    acknowledgeWildcardResources(grantee, [instances, associations], 'Image Builder launches the build instance and creates its inventory '
+      + 'association during each build, so their ids are unknown at deploy; the statements are limited to this account and region '
+      + 'and to the AWS-GatherSoftwareInventory document.');
   }
 }

@@ -104,6 +104,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       imageLogs: buildLogs.imageLogs,
       logBucket: this.logBucket,
       encryptionKey: this.encryptionKey,
+      enhancedImageMetadata: props.enhancedImageMetadata ?? false,
     });
     const profile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.role });
     const infrastructure = new imagebuilder.CfnInfrastructureConfiguration(this, 'Infrastructure', {
@@ -139,7 +140,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       distributionConfigurationArn: distribution.attrArn,
       imageTestsConfiguration: tests,
       imageScanningConfiguration: scanning,
-      enhancedImageMetadataEnabled: true,
+      enhancedImageMetadataEnabled: props.enhancedImageMetadata ?? false,
       schedule: schedule._render(),
       status: props.enabled ?? true ? 'ENABLED' : 'DISABLED',
       imageTags: { [PIPELINE_TAG]: name },
@@ -159,7 +160,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
         distributionConfigurationArn: distribution.attrArn,
         imageTestsConfiguration: tests,
         imageScanningConfiguration: scanning,
-        enhancedImageMetadataEnabled: true,
+        enhancedImageMetadataEnabled: props.enhancedImageMetadata ?? false,
         loggingConfiguration: { logGroupName: buildLogs.imageLogs.logGroupName },
         tags: { [PIPELINE_TAG]: name },
       });

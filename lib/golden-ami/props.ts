@@ -172,6 +172,16 @@ export interface GoldenImagePipelineProps {
    */
   readonly buildOnDeploy?: boolean;
   /**
+   * Enhanced image metadata: Image Builder runs an SSM Inventory association
+   * (`AWS-GatherSoftwareInventory`) on the build instance and records the image's packages. An
+   * instance holds one inventory association only, so in accounts that already inventory every
+   * instance (Systems Manager Quick Setup, common in landing zones) the build waits for an
+   * association it cannot create and times out. Turning it on adds the inventory permissions to the
+   * build role. It cannot be changed on an image once built.
+   * @default false
+   */
+  readonly enhancedImageMetadata?: boolean;
+  /**
    * Whether the schedule is active.
    * @default true
    */
