@@ -60,7 +60,7 @@ export interface RegionDistribution {
   readonly encryptionKey?: kms.IKey;
   /**
    * Accounts that receive their own copy of the AMI (each needs the
-   * `EC2ImageBuilderDistributionCrossAccountRole` role).
+   * `EC2ImageBuilderDistributionCrossAccountRole` role); the AMI id parameter is written in each of them too.
    * @default - none
    */
   readonly targetAccounts?: string[];
@@ -200,10 +200,24 @@ export function renderDistributions(settings: GoldenImagePipelineProps, name: st
         } : undefined,
         AmiTags: amiTags,
       },
-      ssmParameterConfigurations: [{ parameterName: amiParameterNameOf(settings, name), dataType: 'aws:ec2:image' }],
+      ssmParameterConfigurations: parameterConfigurations(amiParameterNameOf(settings, name), d.targetAccounts),
       launchTemplateConfigurations: d.launchTemplates?.map((lt) => ({
         launchTemplateId: lt.launchTemplateId, accountId: lt.accountId, setDefaultVersion: lt.setDefaultVersion ?? true,
       })),
     };
   });
+}
+
+/**
+ * The AMI id parameter in the pipeline's account and in each target account, which gets its own
+ * copy of the AMI (Image Builder API Reference, SsmParameterConfiguration: `amiAccountId` is the
+ * account that owns the parameter, one of the distribution's target accounts).
+ */
+function parameterConfigurations(parameterName: string, targetAccounts: string[] | undefined):
+imagebuilder.CfnDistributionConfiguration.SsmParameterConfigurationProperty[] {
+  const accounts = targetAccounts && !Token.isUnresolved(targetAccounts) ? targetAccounts : [];
+  return [
+    { parameterName, dataType: 'aws:ec2:image' },
+    ...accounts.map((amiAccountId) => ({ parameterName, amiAccountId, dataType: 'aws:ec2:image' })),
+  ];
 }

@@ -134,7 +134,8 @@ export interface GoldenImagePipelineProps {
    */
   readonly amiTags?: AmiTag[];
   /**
-   * SSM parameter that receives the id of each new AMI, in every distribution region. Must start
+   * SSM parameter that receives the id of each new AMI, in every distribution region and every
+   * target account. Must start
    * with `/imagebuilder/`: Image Builder's service-linked role may write only there.
    * @default '/imagebuilder/<name>/ami-id'
    */
@@ -145,7 +146,8 @@ export interface GoldenImagePipelineProps {
    */
   readonly launchPermission?: LaunchPermission;
   /**
-   * Accounts that receive their own copy of the AMI in the pipeline's region.
+   * Accounts that receive their own copy of the AMI in the pipeline's region; the AMI id parameter
+   * (`amiParameterName`) is written in each of them too.
    * @default - none
    */
   readonly targetAccounts?: string[];

@@ -231,6 +231,26 @@ describe('GoldenImagePipeline overrides', () => {
     expect(stack.resolve(pipeline.imageId)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(pipeline.image!), 'ImageId'] });
   });
 
+  test('the AMI id parameter is written in every target account too, for its own copy of the AMI', () => {
+    // Image Builder API Reference, SsmParameterConfiguration: AmiAccountId is the account that owns
+    // the parameter in the region, one of the distribution's target accounts; without it the
+    // parameter is written only in the pipeline's account.
+    const stack = testStack();
+    const key = new kms.Key(stack, 'AmiKey');
+    const euKey = kms.Key.fromKeyArn(stack, 'EuKey', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new GoldenImagePipeline(stack, 'Web', {
+      name: 'web', vpc: importedVpc(stack), ebsEncryptionKey: key, targetAccounts: ['111111111111', '222222222222'],
+      additionalRegions: [{ region: 'eu-west-1', encryptionKey: euKey, targetAccounts: ['333333333333'] }],
+    });
+    const parameter = (amiAccountId?: string) => ({ ParameterName: '/imagebuilder/web/ami-id', DataType: 'aws:ec2:image', ...(amiAccountId ? { AmiAccountId: amiAccountId } : {}) });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: [
+        Match.objectLike({ SsmParameterConfigurations: [parameter(), parameter('111111111111'), parameter('222222222222')] }),
+        Match.objectLike({ Region: 'eu-west-1', SsmParameterConfigurations: [parameter(), parameter('333333333333')] }),
+      ],
+    });
+  });
+
   test('a report-only scan has no gate, a disabled scan no scan, a manual schedule no schedule, keepAll no lifecycle', () => {
     const template = (scan: VulnerabilityScan) => {
       const stack = testStack();
