@@ -129,18 +129,20 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       distributions: renderDistributions(props, name),
     });
 
-    // Pipeline.
+    // Pipeline, and the image built on deploy: one build definition for both.
     const scanning = vulnerabilityScan._render();
-    const tests = { imageTestsEnabled: true, timeoutMinutes: props.testTimeout?.toMinutes() ?? 90 };
-    this.pipeline = new imagebuilder.CfnImagePipeline(this, 'Resource', {
-      name,
-      description: props.description ?? `Golden image pipeline ${name}`,
+    const build = {
       imageRecipeArn: this.recipe.attrArn,
       infrastructureConfigurationArn: infrastructure.attrArn,
       distributionConfigurationArn: distribution.attrArn,
-      imageTestsConfiguration: tests,
+      imageTestsConfiguration: { imageTestsEnabled: true, timeoutMinutes: props.testTimeout?.toMinutes() ?? 90 },
       imageScanningConfiguration: scanning,
       enhancedImageMetadataEnabled: props.enhancedImageMetadata ?? false,
+    };
+    this.pipeline = new imagebuilder.CfnImagePipeline(this, 'Resource', {
+      name,
+      description: props.description ?? `Golden image pipeline ${name}`,
+      ...build,
       schedule: schedule._render(),
       status: props.enabled ?? true ? 'ENABLED' : 'DISABLED',
       imageTags: { [PIPELINE_TAG]: name },
@@ -155,12 +157,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
 
     if (props.buildOnDeploy) {
       this.image = new imagebuilder.CfnImage(this, 'Image', {
-        imageRecipeArn: this.recipe.attrArn,
-        infrastructureConfigurationArn: infrastructure.attrArn,
-        distributionConfigurationArn: distribution.attrArn,
-        imageTestsConfiguration: tests,
-        imageScanningConfiguration: scanning,
-        enhancedImageMetadataEnabled: props.enhancedImageMetadata ?? false,
+        ...build,
         loggingConfiguration: { logGroupName: buildLogs.imageLogs.logGroupName },
         tags: { [PIPELINE_TAG]: name },
       });
