@@ -7,33 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GoldenImagePipeline } from '../../lib/golden-ami';
 import { importedVpc, testApp, testStack } from '../util';
-
-type Json = unknown;
-
-/** Evaluates the intrinsics CDK writes for names (Ref to pseudo parameters, Fn::Join, Fn::Select, Fn::Split). */
-function evaluate(value: Json, pseudo: { [name: string]: string }): Json {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => evaluate(v, pseudo));
-  const node = value as { [key: string]: Json };
-  if ('Ref' in node) {
-    const ref = node.Ref as string;
-    if (!(ref in pseudo)) throw new Error(`unknown Ref ${ref}`);
-    return pseudo[ref];
-  }
-  if ('Fn::Join' in node) {
-    const [sep, items] = node['Fn::Join'] as [string, Json[]];
-    return items.map((i) => evaluate(i, pseudo)).join(sep);
-  }
-  if ('Fn::Select' in node) {
-    const [index, list] = node['Fn::Select'] as [number, Json];
-    return (evaluate(list, pseudo) as Json[])[Number(index)];
-  }
-  if ('Fn::Split' in node) {
-    const [sep, source] = node['Fn::Split'] as [string, Json];
-    return (evaluate(source, pseudo) as string).split(sep);
-  }
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, evaluate(v, pseudo)]));
-}
+import { evaluate } from './intrinsics';
 
 /** The pseudo parameters of one creation of the stack (CloudFormation gives every creation a new stack id). */
 const creation = (uuid: string) => ({
