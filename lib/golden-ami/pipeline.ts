@@ -184,7 +184,11 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     return new PipelineMachineImage(this, this.amiParameterName);
   }
 
-  /** Id of the AMI built on deploy (requires `buildOnDeploy`). */
+  /**
+   * Id of the AMI built on deploy (requires `buildOnDeploy`). It is that one build's AMI: the
+   * scheduled builds that follow never change it (only a recipe change, which builds again on
+   * deploy, does). Launch from `machineImage` in another stack to follow the latest AMI.
+   */
   public get imageId(): string {
     if (!this.image) throw new Error(`${this.node.path}: imageId needs buildOnDeploy: true. Use machineImage to read the latest AMI instead.`);
     return this.image.attrImageId;
