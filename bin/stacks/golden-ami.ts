@@ -23,8 +23,8 @@ export interface GoldenAmiStackProps extends StackProps {
 
 /**
  * The reference app's golden image: the cat-photo web server (nginx with a "Hello" page) on a
- * hardened Amazon Linux 2023, rebuilt weekly. Pass `stack.pipeline.machineImage` to the launch
- * stack and make that stack depend on this one.
+ * hardened Amazon Linux 2023, rebuilt weekly. Pass `stack.pipeline.machineImage` to a launch
+ * stack: that stack then depends on this one (its deploy reads the AMI id the first build wrote).
  */
 export class GoldenAmiStack extends Stack {
   /** The pipeline; `pipeline.machineImage` is the latest AMI. */

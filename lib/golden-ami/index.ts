@@ -1,7 +1,6 @@
 export { GoldenImagePipeline } from './pipeline';
-export type {
-  GoldenImagePipelineProps, AmiTag, LaunchPermission, LaunchTemplateUpdate, RegionDistribution, BuildEventOptions,
-} from './pipeline';
+export type { GoldenImagePipelineProps } from './props';
+export type { AmiTag, LaunchPermission, LaunchTemplateUpdate, RegionDistribution } from './distribution';
 export { ImageComponent } from './component';
 export type { ShellComponentOptions, AwsManagedComponentOptions, DocumentComponentOptions } from './component';
 export { BaseImage, ImageArchitecture } from './base-image';

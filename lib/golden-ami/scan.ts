@@ -62,11 +62,16 @@ export class VulnerabilityScan {
     private readonly fixAvailableOnly: boolean | undefined,
   ) {}
 
-  /** Validates and renders the configuration. @internal */
-  public _render(scope: IConstruct): imagebuilder.CfnImagePipeline.ImageScanningConfigurationProperty {
-    if (!this.enabled) return { imageScanningEnabled: false };
+  /** Validates the configuration. @internal */
+  public _validate(scope: IConstruct): void {
+    if (!this.enabled) return;
     checkOneOf(scope, 'vulnerabilityScan severity', this.maximumSeverity?.label, ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH'],
       'CRITICAL findings always fail the image, so the highest threshold is HIGH (only CRITICAL fails).');
+  }
+
+  /** Renders a validated configuration. @internal */
+  public _render(): imagebuilder.CfnImagePipeline.ImageScanningConfigurationProperty {
+    if (!this.enabled) return { imageScanningEnabled: false };
     return {
       imageScanningEnabled: true,
       imageScanningTypes: ['ON_DEMAND_AMI_CVE'],

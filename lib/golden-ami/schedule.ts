@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
 import { parseCron } from '../core/cron';
-import { checkPattern, checkRange } from '../core/validation';
+import { checkRange, invalid, isKnown } from '../core/validation';
 
 /** Options shared by every build schedule. */
 export interface BuildScheduleOptions {
@@ -75,16 +75,20 @@ export class BuildSchedule {
     private readonly options: BuildScheduleOptions,
   ) {}
 
-  /** Validates and renders the schedule. @internal */
-  public _render(scope: IConstruct): imagebuilder.CfnImagePipeline.ScheduleProperty | undefined {
-    if (this.cronExpression === undefined) return undefined;
+  /** Validates the schedule. @internal */
+  public _validate(scope: IConstruct): void {
+    if (this.cronExpression === undefined) return;
     checkCron(scope, this.cronExpression);
     checkRange(scope, {
       property: 'schedule.autoDisableAfterFailures', value: this.options.autoDisableAfterFailures, min: 1, max: 10,
       fix: 'Image Builder disables a pipeline after 1 to 10 consecutive failed scheduled runs.',
     });
-    checkPattern(scope, 'schedule.timezone', this.options.timezone, /^[A-Za-z]+(\/[A-Za-z0-9_+-]+){0,2}$|^UTC$/,
-      "an IANA time zone such as 'Etc/UTC' or 'Europe/Paris'");
+    checkTimeZone(scope, 'schedule.timezone', this.options.timezone);
+  }
+
+  /** Renders a validated schedule. @internal */
+  public _render(): imagebuilder.CfnImagePipeline.ScheduleProperty | undefined {
+    if (this.cronExpression === undefined) return undefined;
     return {
       scheduleExpression: this.cronExpression,
       pipelineExecutionStartCondition: this.options.onlyWhenDependenciesUpdated
@@ -106,4 +110,22 @@ export function checkCron(scope: IConstruct, expression: string): void {
     examples: "For example 'cron(0 4 ? * SUN *)' (Sundays 04:00) or 'cron(30 2 1 * ? *)' (the 1st of each month).",
     notCronHint: 'rate() is not supported by Image Builder',
   }, expression);
+}
+
+/**
+ * Checks an IANA time zone name with the runtime's own time zone database. `Intl.supportedValuesOf`
+ * is not used: Node 20 leaves `UTC` and `Etc/UTC` out of it, though both are valid.
+ */
+export function checkTimeZone(scope: IConstruct, property: string, timezone: string | undefined): void {
+  if (timezone === undefined || !isKnown(timezone)) return;
+  let canonical: string | undefined;
+  try {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+  } catch {
+    invalid(scope, property, timezone, "an IANA time zone such as 'Etc/UTC' or 'Europe/Paris'",
+      'Image Builder takes names of the IANA time zone database, not offsets or abbreviations.');
+  }
+  if (canonical && canonical !== timezone && canonical.toLowerCase() === timezone.toLowerCase()) {
+    invalid(scope, property, timezone, `the IANA name as written in the database, '${canonical}'`);
+  }
 }

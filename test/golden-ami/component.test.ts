@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { GoldenImagePipeline, ImageComponent } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { Size } from 'aws-cdk-lib';
+import { BaseImage, GoldenImagePipeline, GoldenImagePipelineProps, ImageComponent } from '../../lib/golden-ami';
+import { importedVpc, testStack } from '../util';
 
 
 /** Synthesizes a pipeline with one shell component and returns its template. */
@@ -54,6 +54,60 @@ describe('content-derived versions', () => {
     const template = Template.fromStack(stack);
     template.hasResource('AWS::ImageBuilder::Component', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     template.hasResource('AWS::ImageBuilder::ImageRecipe', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+});
+
+/**
+ * Create-only properties: a change to any of them makes CloudFormation create a new resource, and
+ * an Image Builder component or recipe is identified by name and version, so the version must change
+ * with each of them or the create fails with "already exists". The lists are the
+ * `createOnlyProperties` of the CloudFormation resource schemas (CloudFormation Template Reference,
+ * AWS::ImageBuilder::Component and AWS::ImageBuilder::ImageRecipe: "Update requires: Replacement"):
+ * - Component: Name, Version, ChangeDescription, Description, Platform, Data, Uri, KmsKeyId, SupportedOsVersions
+ * - ImageRecipe: Name, Version, Components, ParentImage, Description, BlockDeviceMappings, WorkingDirectory
+ * Name is the identity; ChangeDescription is derived from the version; Uri, KmsKeyId,
+ * SupportedOsVersions and WorkingDirectory are never set by the library.
+ */
+describe('every create-only property is in the version', () => {
+  const synthWith = (props: Partial<GoldenImagePipelineProps>, component: ImageComponent): CfnTemplate => {
+    const stack = testStack();
+    new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc: importedVpc(stack), components: [component], ...props });
+    return Template.fromStack(stack).toJSON() as CfnTemplate;
+  };
+  const doc = 'name: app\nschemaVersion: 1.0\nphases:\n  - name: build\n    steps: []\n';
+  const versions = (t: CfnTemplate) => [
+    propsOf(t, 'AWS::ImageBuilder::Component').Version, propsOf(t, 'AWS::ImageBuilder::ImageRecipe').Version,
+  ];
+
+  test('a component description alone changes the component and recipe versions', () => {
+    // GIVEN two synths that differ only in the component's Description
+    const first = synthWith({}, ImageComponent.fromDocument('app', doc, { description: 'first' }));
+    const second = synthWith({}, ImageComponent.fromDocument('app', doc, { description: 'second' }));
+    // THEN the Data is the same, the versions are not
+    expect(propsOf(second, 'AWS::ImageBuilder::Component').Data).toEqual(propsOf(first, 'AWS::ImageBuilder::Component').Data);
+    const [component1, recipe1] = versions(first);
+    const [component2, recipe2] = versions(second);
+    expect(component2).not.toEqual(component1);
+    expect(recipe2).not.toEqual(recipe1);
+  });
+
+  test('a recipe description alone changes the recipe version', () => {
+    // GIVEN two synths that differ only in the pipeline description (the recipe's Description)
+    const component = ImageComponent.fromDocument('app', doc);
+    const first = synthWith({ description: 'first' }, component);
+    const second = synthWith({ description: 'second' }, component);
+    // THEN
+    expect(propsOf(second, 'AWS::ImageBuilder::ImageRecipe').Description).toEqual('second');
+    expect(versions(second)[0]).toEqual(versions(first)[0]);
+    expect(versions(second)[1]).not.toEqual(versions(first)[1]);
+  });
+
+  test('the parent image, the root volume and the component list each change the recipe version', () => {
+    const component = ImageComponent.fromDocument('app', doc);
+    const base = versions(synthWith({}, component))[1];
+    expect(versions(synthWith({ baseImage: BaseImage.fromAmiId('ami-12345678') }, component))[1]).not.toEqual(base);
+    expect(versions(synthWith({ rootVolumeSize: Size.gibibytes(30) }, component))[1]).not.toEqual(base);
+    expect(versions(synthWith({ rebootTest: false }, component))[1]).not.toEqual(base);
   });
 });
 

@@ -6,8 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   BaseImage, BuildSchedule, GoldenImagePipeline, ImageComponent, ImageRetention, ScanSeverity, VulnerabilityScan,
 } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 describe('GoldenImagePipeline with only a name', () => {
   // GIVEN the minimal pipeline
@@ -66,7 +65,7 @@ describe('GoldenImagePipeline with only a name', () => {
 
   test('gives the build instances a least-privilege role without AWS-managed or inline policies', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
-    for (const role of [pipeline.instanceRole, pipeline.node.findChild('LifecycleRole')]) {
+    for (const role of [pipeline.role, pipeline.node.findChild('LifecycleRole')]) {
       const logicalId = stack.getLogicalId(role.node.defaultChild as CfnResource);
       expect(template.toJSON().Resources[logicalId].Properties.ManagedPolicyArns).toBeUndefined();
     }
@@ -232,6 +231,26 @@ describe('GoldenImagePipeline overrides', () => {
     expect(stack.resolve(pipeline.imageId)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(pipeline.image!), 'ImageId'] });
   });
 
+  test('the AMI id parameter is written in every target account too, for its own copy of the AMI', () => {
+    // Image Builder API Reference, SsmParameterConfiguration: AmiAccountId is the account that owns
+    // the parameter in the region, one of the distribution's target accounts; without it the
+    // parameter is written only in the pipeline's account.
+    const stack = testStack();
+    const key = new kms.Key(stack, 'AmiKey');
+    const euKey = kms.Key.fromKeyArn(stack, 'EuKey', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new GoldenImagePipeline(stack, 'Web', {
+      name: 'web', vpc: importedVpc(stack), ebsEncryptionKey: key, targetAccounts: ['111111111111', '222222222222'],
+      additionalRegions: [{ region: 'eu-west-1', encryptionKey: euKey, targetAccounts: ['333333333333'] }],
+    });
+    const parameter = (amiAccountId?: string) => ({ ParameterName: '/imagebuilder/web/ami-id', DataType: 'aws:ec2:image', ...(amiAccountId ? { AmiAccountId: amiAccountId } : {}) });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: [
+        Match.objectLike({ SsmParameterConfigurations: [parameter(), parameter('111111111111'), parameter('222222222222')] }),
+        Match.objectLike({ Region: 'eu-west-1', SsmParameterConfigurations: [parameter(), parameter('333333333333')] }),
+      ],
+    });
+  });
+
   test('a report-only scan has no gate, a disabled scan no scan, a manual schedule no schedule, keepAll no lifecycle', () => {
     const template = (scan: VulnerabilityScan) => {
       const stack = testStack();
@@ -295,10 +314,68 @@ describe('GoldenImagePipeline hand-off', () => {
     });
   });
 
+  test('events take aws-cdk-lib\'s OnEventOptions: a rule name and an extra pattern merge with the pipeline\'s own', () => {
+    // GIVEN / WHEN
+    const stack2 = testStack();
+    const p = new GoldenImagePipeline(stack2, 'Web', { name: 'web', vpc: importedVpc(stack2) });
+    p.onBuildFailed('Failed', { ruleName: 'web-failed', eventPattern: { account: ['111111111111'] } });
+    // THEN
+    Template.fromStack(stack2).hasResourceProperties('AWS::Events::Rule', {
+      Name: 'web-failed',
+      EventPattern: Match.objectLike({ account: ['111111111111'], source: ['aws.imagebuilder'], detail: { state: { status: ['FAILED', 'CANCELLED'] } } }),
+    });
+  });
+
+  test('a CVE found and the pipeline disabled after failures have their own rules', () => {
+    // EC2 Image Builder User Guide, "Event messages that Image Builder sends": "EC2 Image Builder CVE
+    // Detected" lists the image (and pipeline) ARNs in `resources` and counts CRITICAL, HIGH and
+    // MEDIUM findings in detail.finding-severity-counts.all; "EC2 Image Builder Image Pipeline
+    // Automatically Disabled" lists the pipeline ARN.
+    const stack2 = testStack();
+    const p = new GoldenImagePipeline(stack2, 'Web', { name: 'web', vpc: importedVpc(stack2) });
+    p.onCveDetected('Cve');
+    p.onPipelineAutoDisabled('Disabled');
+    const t = Template.fromStack(stack2);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.imagebuilder'],
+        'detail-type': ['EC2 Image Builder CVE Detected'],
+        'resources': [{ prefix: { 'Fn::Join': ['', Match.arrayWith([':image/web/'])] } }],
+        'detail': { 'finding-severity-counts': { all: [{ numeric: ['>', 0] }] } },
+      },
+    });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.imagebuilder'],
+        'detail-type': ['EC2 Image Builder Image Pipeline Automatically Disabled'],
+        'resources': [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Web'), 'Arn'] }],
+      },
+    });
+  });
+
   test('grantStartExecution allows starting only this pipeline', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'imagebuilder:StartImagePipelineExecution', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Web'), 'Arn'] } }] },
     });
+  });
+});
+
+describe('GoldenImagePipeline with a role you bring', () => {
+  test('the build permissions are attached to it as a customer-managed policy, never inline', () => {
+    // GIVEN a role of the user's
+    const stack = testStack();
+    const role = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    // WHEN
+    const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc: importedVpc(stack), role });
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(pipeline.role).toBe(role);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as CfnResource) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadRecipeComponents' })]) },
+    });
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as CfnResource) }] });
   });
 });
 

@@ -9,8 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { BaseImage, BuildSchedule, GoldenImagePipeline, ImageRetention } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testStack } from '../util';
 
 const num = (stack: Stack, id: string): number => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
 const str = (stack: Stack, id: string): string => new CfnParameter(stack, id, { type: 'String' }).valueAsString;
@@ -109,13 +108,15 @@ describe('values known only at deploy', () => {
     const other = testStack();
     expect(() => new GoldenImagePipeline(other, 'Pipeline', {
       name: 'web', vpc: importedVpc(other), amiTags: [{ key: str(other, 'TagKey'), value: 'x' }],
-    })).toThrow(/amiTags key must be known at synth .*map keys must be literal/);
+    })).toThrow(/amiTags key must be known at synth .*Tag keys are part of the template structure/);
     const third = testStack();
     expect(() => new GoldenImagePipeline(third, 'Pipeline', {
       name: 'web', vpc: importedVpc(third), testTimeout: Duration.hours(num(third, 'Hours')),
     })).toThrow(/testTimeout must be Duration.minutes\(...\) when the amount is known only at deploy/);
-    expect(() => ImageRetention.deleteOlderThan(Duration.hours(Lazy.number({ produce: () => 48 }))))
-      .toThrow(/age must be Duration.days\(...\) when the amount is known only at deploy/);
+    const fourth = testStack();
+    expect(() => new GoldenImagePipeline(fourth, 'Pipeline', {
+      name: 'web', vpc: importedVpc(fourth), imageRetention: ImageRetention.deleteOlderThan(Duration.hours(Lazy.number({ produce: () => 48 }))),
+    })).toThrow(/Test\/Pipeline: imageRetention age must be Duration.days\(...\) when the amount is known only at deploy/);
   });
 
   test('known values next to deploy-time ones are still checked', () => {

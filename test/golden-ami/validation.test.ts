@@ -13,14 +13,23 @@
  * - AMI names 3-128 characters of letters, digits, ( ) [ ] space . / - ' @ _ (EC2 RegisterImage);
  *   at most 50 tags per resource, keys 1-128, values 0-256, no aws: prefix (EC2 tagging limits).
  */
-import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as path from 'path';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  BaseImage, BuildSchedule, GoldenImagePipeline, GoldenImagePipelineProps, ImageComponent, ImageRetention, ScanSeverity,
+  BaseImage, BuildSchedule, GoldenImagePipeline, GoldenImagePipelineProps, ImageArchitecture, ImageComponent, ImageRetention, ScanSeverity,
   VulnerabilityScan,
 } from '../../lib/golden-ami';
-import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc, testApp, testStack } from '../util';
+
+/** A test stack after `configure` ran on it. */
+function testStackWith(configure: (stack: Stack) => void): Stack {
+  const stack = testStack();
+  configure(stack);
+  return stack;
+}
 
 type Overrides = { [K in keyof GoldenImagePipelineProps]?: GoldenImagePipelineProps[K] };
 
@@ -55,13 +64,46 @@ describe('name', () => {
 
 describe('components', () => {
   const doc = (size: number) => {
-    const head = 'schemaVersion: 1.0\nphases: []\n#';
+    const head = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps: []\n#';
     return head + 'x'.repeat(size - head.length);
   };
   test('inline data of 16,000 characters passes, 16,001 fails', () => {
     ok({ components: [ImageComponent.fromDocument('big', doc(16000))] });
     fails({ components: [ImageComponent.fromDocument('big', doc(16001))] },
       /components\[big\] document must be at most 16000 characters .*got '16001 characters'/);
+  });
+  test('an empty component fails (Image Builder refuses a document without steps)', () => {
+    fails({ components: [ImageComponent.shell('empty', [])] }, /components\[empty\] commands must be at least one command/);
+    fails({ components: [ImageComponent.shell('blank', ['  ', ''])] }, /components\[blank\] commands must be at least one command/);
+    fails({ components: [ImageComponent.fromDocument('nosteps', 'schemaVersion: 1.0\nphases: []\n')] }, /`phases` and their `steps`/);
+    ok({ components: [ImageComponent.shell('check', [], { testCommands: ['true'] })] });
+  });
+  test('Windows components and PowerShell actions fail in the Linux recipe', () => {
+    // The recipe's components are Platform: Linux (AWS::ImageBuilder::Component Platform); the
+    // AWS-managed *-windows components and the ExecutePowerShell action are Windows-only
+    // (Image Builder User Guide, "Action modules supported by AWS TOE": ExecutePowerShell, Windows).
+    fails({ components: [ImageComponent.awsManaged('update-windows')] }, /components\[update-windows\] must be a Linux component/);
+    fails({ components: [ImageComponent.awsManaged('reboot-test-windows')] }, /must be a Linux component/);
+    const powershell = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: S\n        action: ExecutePowerShell\n';
+    fails({ components: [ImageComponent.fromDocument('ps', powershell)] }, /components\[ps\] document must be actions that run on Linux/);
+  });
+  test('a YAML document from an indented template literal fails', () => {
+    // YAML 1.2 (yaml.org spec, "Indentation Spaces"): indentation is structure, so keys that start in
+    // different columns are not siblings; such a document is not a valid component document.
+    const indented = `name: app
+      schemaVersion: 1.0
+      phases:
+        - name: build
+          steps: []`;
+    fails({ components: [ImageComponent.fromDocument('indented', indented)] },
+      /components\[indented\] document must be a YAML document whose top-level keys .* start in the same column, got 'name at column 0, schemaVersion at column 6, phases at column 6'/);
+    ok({ components: [ImageComponent.fromDocument('json', '{"schemaVersion": "1.0", "phases": [{"name": "build", "steps": []}]}')] });
+  });
+  test('a missing script file names the property', () => {
+    fails({ components: [ImageComponent.fromScriptFiles('app', '/nonexistent/install.sh')] },
+      /components\[app\].buildScript must be a readable script file, got '\/nonexistent\/install.sh'. Relative paths are read from the working directory/);
+    const build = path.join(__dirname, '..', '..', 'examples', 'assets', 'golden-nginx-install.sh');
+    fails({ components: [ImageComponent.fromScriptFiles('app', build, 'missing-test.sh')] }, /components\[app\].testScript must be a readable script file, got 'missing-test.sh'/);
   });
   test('a document without phases fails', () => {
     fails({ components: [ImageComponent.fromDocument('bad', 'echo hello')] }, /a component document with `phases`/);
@@ -84,6 +126,31 @@ describe('components', () => {
 });
 
 describe('base image', () => {
+  test('an SSM parameter the build cannot read fails', () => {
+    // Image Builder User Guide, "Using service-linked roles for Image Builder": the
+    // AWSServiceRoleForImageBuilder role reads SSM parameters under /imagebuilder/ and the public
+    // /aws/service/ ones; a parent image parameter elsewhere fails the build.
+    ok({ baseImage: BaseImage.fromSsmParameter('/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id') });
+    ok({ baseImage: BaseImage.fromSsmParameter('/imagebuilder/base/ami-id') });
+    fails({ baseImage: BaseImage.fromSsmParameter('/golden/base') }, /baseImage \(SSM parameter name\) must be a parameter Image Builder can read/);
+  });
+  test('an Arm base image gets a Graviton build instance, and refuses an x86 one', () => {
+    // EC2 User Guide, "Amazon EC2 instance type naming conventions": a g in the options (t4g, c7g)
+    // marks Graviton; an arm64 AMI cannot boot on x86_64 instance types.
+    const arm = BaseImage.amazonLinux2023(ImageArchitecture.ARM_64);
+    const stack = testStack();
+    build({ baseImage: arm }, stack);
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', { InstanceTypes: ['t4g.medium'] });
+    fails({ baseImage: arm, instanceType: new ec2.InstanceType('t3.medium') }, /instanceType must be an arm64 instance type for an arm64 base image, got 't3.medium'. Use a Graviton type/);
+    fails({ instanceType: new ec2.InstanceType('c7g.large') }, /instanceType must be an x86_64 instance type for an x86_64 base image/);
+    ok({ baseImage: arm, instanceType: new ec2.InstanceType('c7g.large') });
+  });
+  test('a root volume smaller than the base image fails', () => {
+    // EC2 User Guide, "Block device mappings": a volume created from a snapshot cannot be smaller
+    // than the snapshot; the AL2023 kernel-default AMIs have an 8 GiB root snapshot.
+    ok({ rootVolumeSize: Size.gibibytes(8) });
+    fails({ rootVolumeSize: Size.gibibytes(7) }, /rootVolumeSize must be at least 8 GiB, the size of the base image's root snapshot, got '7 GiB'/);
+  });
   test('an AMI id is ami- and 8 or 17 hex digits', () => {
     ok({ baseImage: BaseImage.fromAmiId('ami-12345678') });
     fails({ baseImage: BaseImage.fromAmiId('ami-123') }, /baseImage \(AMI id\) must be 'ami-'/);
@@ -94,6 +161,27 @@ describe('base image', () => {
   test('an image ARN is an Image Builder image ARN', () => {
     ok({ baseImage: BaseImage.fromImageArn('arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x') });
     fails({ baseImage: BaseImage.fromImageArn('arn:aws:ec2:us-east-1::image/ami-12345678') }, /baseImage \(image ARN\)/);
+  });
+});
+
+describe('instance type and name', () => {
+  test('an instance type is family.size', () => {
+    ok({ instanceType: new ec2.InstanceType('m7i-flex.large') });
+    ok({ instanceType: new ec2.InstanceType('u-6tb1.112xlarge') });
+    fails({ instanceType: new ec2.InstanceType('t3medium') }, /instanceType must be an instance type such as 't3.medium'/);
+    fails({ instanceType: new ec2.InstanceType('T3.Medium') }, /instanceType must be an instance type/);
+  });
+  test('two pipelines of one name in one account and region fail, in any stack of the app', () => {
+    // Image Builder names (pipeline, recipe, infrastructure and distribution configurations) are
+    // unique per account and region (Image Builder API Reference, CreateImagePipeline:
+    // ResourceAlreadyExistsException).
+    const app = testApp();
+    const a = new Stack(app, 'A', { env: { account: '111111111111', region: 'us-east-1' } });
+    const b = new Stack(app, 'B', { env: { account: '111111111111', region: 'us-east-1' } });
+    const c = new Stack(app, 'C', { env: { account: '111111111111', region: 'eu-west-1' } });
+    build({}, a);
+    expect(() => build({}, b)).toThrow(/B\/P: name must be a name no other pipeline of this account and region uses \(A\/P does\), got 'web'/);
+    expect(() => build({}, c)).not.toThrow();
   });
 });
 
@@ -131,9 +219,16 @@ describe('schedule', () => {
     fails({ schedule: BuildSchedule.weekly({ autoDisableAfterFailures: 0 }) }, /schedule.autoDisableAfterFailures must be between 1 and 10, got 0/);
     fails({ schedule: BuildSchedule.weekly({ autoDisableAfterFailures: 11 }) }, /between 1 and 10, got 11/);
   });
-  test('a time zone is an IANA name', () => {
-    ok({ schedule: BuildSchedule.weekly({ timezone: 'America/Argentina/Buenos_Aires' }) });
+  test('a time zone is an IANA name, checked with Intl.DateTimeFormat', () => {
+    // AWS::ImageBuilder::ImagePipeline Schedule.Timezone: "The timezone that applies to the scheduling
+    // expression ... in IANA timezone format". Node 20's Intl.supportedValuesOf('timeZone') leaves
+    // UTC and Etc/UTC out, so the check asks Intl.DateTimeFormat instead.
+    for (const timezone of ['Etc/UTC', 'UTC', 'Europe/Paris', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata']) {
+      ok({ schedule: BuildSchedule.weekly({ timezone }) });
+    }
     fails({ schedule: BuildSchedule.weekly({ timezone: 'UTC+2 please' }) }, /schedule.timezone must be an IANA time zone/);
+    fails({ schedule: BuildSchedule.weekly({ timezone: 'Europe/Pariss' }) }, /schedule.timezone must be an IANA time zone .*got 'Europe\/Pariss'/);
+    fails({ schedule: BuildSchedule.weekly({ timezone: 'europe/paris' }) }, /schedule.timezone must be the IANA name as written in the database, 'Europe\/Paris'/);
   });
 });
 
@@ -152,6 +247,20 @@ describe('tests and vulnerability gate', () => {
 });
 
 describe('distribution', () => {
+  test('a well-formed region aws-cdk-lib does not know is a warning, not an error', () => {
+    // aws-cdk-lib's region facts (RegionInfo.regions) stop at the pinned version: a newer region is plausible.
+    const stack = testStack();
+    const pipeline = build({ additionalRegions: [{ region: 'xx-moon-1' }] }, stack);
+    expect(() => Template.fromStack(stack)).toThrow(/additionalRegions\[0\].region 'xx-moon-1' is not a region aws-cdk-lib knows/);
+    const warnings = Annotations.fromStack(testStackWith((s) => {
+      const p = build({ additionalRegions: [{ region: 'xx-moon-1' }] }, s);
+      Validations.of(p).acknowledge({ id: 'Annotation::cdk-ec2-patterns:unknownRegion', reason: 'xx-moon-1 opened after aws-cdk-lib 2.276.' });
+    })).findWarning('*', Match.stringLikeRegexp('xx-moon-1'));
+    expect(warnings).toHaveLength(0);
+    expect(pipeline.node.metadata.map((m) => String(m.data))).toEqual(expect.arrayContaining([
+      expect.stringMatching(/additionalRegions\[0\].region 'xx-moon-1' is not a region aws-cdk-lib knows/),
+    ]));
+  });
   test('region names are region codes, given once, other than the pipeline region', () => {
     ok({ additionalRegions: [{ region: 'eu-west-1' }, { region: 'us-gov-west-1' }] });
     fails({ additionalRegions: [{ region: 'Ireland' }] }, /additionalRegions\[0\].region must be a region name such as us-east-1, got 'Ireland'/);
@@ -190,8 +299,10 @@ describe('distribution', () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'v' }));
     ok({ amiTags: tags(49) });
     fails({ amiTags: tags(50) }, /amiTags \(count\) must be between 0 and 49 items, got 50/);
-    fails({ amiTags: [{ key: 'aws:owner', value: 'me' }] }, /amiTags key must be a key that does not start with 'aws:'/);
-    fails({ amiTags: [{ key: 'k', value: 'v'.repeat(257) }] }, /amiTags value must be between 0 and 256/);
+    fails({ amiTags: [{ key: 'aws:owner', value: 'me' }] }, /amiTags\[aws:owner\].key must be a key that does not start with 'aws:'/);
+    fails({ amiTags: [{ key: 'k', value: 'v'.repeat(257) }] }, /amiTags\[k\].value must be between 0 and 256/);
+    fails({ amiTags: [{ key: 'k', value: 'a' }, { key: 'k', value: 'b' }] }, /amiTags must be unique tag keys, got 'k'/);
+    fails({ amiTags: [{ key: 'golden-ami:pipeline', value: 'other' }] }, /amiTags key must be a key other than the pipeline's own tag/);
   });
   test('the AMI id parameter lives under /imagebuilder/', () => {
     ok({ amiParameterName: '/imagebuilder/prod/web' });

@@ -8,11 +8,13 @@ const {
 } = require('cdk-ec2-patterns');
 
 const app = new App();
-const stack = new Stack(app, 'Consumer', { env: { region: 'us-east-1' } });
-const { vpc } = new SecureVpc(stack, 'Network');
+// 1. golden AMI (its own stack: the launching stack reads the AMI id the first build writes)
+const images = new Stack(app, 'ConsumerImages', { env: { region: 'us-east-1' } });
+const { vpc } = new SecureVpc(images, 'Network');
+const pipeline = new GoldenImagePipeline(images, 'Web', { name: 'web', vpc, buildOnDeploy: true });
 
-// 1. golden AMI, 2. launch from it
-const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc });
+// 2. launch from it
+const stack = new Stack(app, 'Consumer', { env: { region: 'us-east-1' } });
 const fleet = new InstanceFleet(stack, 'WebServers', { vpc, instanceCount: 2, image: FleetImage.fromMachineImage(pipeline.machineImage) });
 new AutoScalingFleet(stack, 'WebGroup', { vpc, image: FleetImage.fromSsmParameter('/imagebuilder/web/ami-id') });
 
