@@ -315,7 +315,7 @@ export class HardenedNode extends Construct implements iam.IGrantable {
 }
 
 /** The Amazon Linux CPU type matching an instance type (x86_64 when the type is not known at synth). */
-function cpuTypeOf(instanceType: ec2.InstanceType): ec2.AmazonLinuxCpuType {
+export function cpuTypeOf(instanceType: ec2.InstanceType): ec2.AmazonLinuxCpuType {
   if (!isKnown(instanceType.toString())) return ec2.AmazonLinuxCpuType.X86_64;
   try {
     return instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64;

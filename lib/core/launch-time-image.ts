@@ -39,7 +39,16 @@ export class LaunchTimeImage implements ec2.IMachineImage {
   /** The latest Amazon Linux 2023 (kernel-default), from its public SSM parameter. */
   public static latestAmazonLinux2023(options: LaunchTimeAmazonLinuxOptions = {}): LaunchTimeImage {
     const arch = options.cpuType === ec2.AmazonLinuxCpuType.ARM_64 ? 'arm64' : 'x86_64';
-    return new LaunchTimeImage(`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`);
+    return new LaunchTimeImage(`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`, undefined, '/dev/xvda');
+  }
+
+  /**
+   * The current Ubuntu 24.04 LTS server image (gp3 root volume at `/dev/sda1`), from Canonical's
+   * public SSM parameter (Ubuntu on AWS documentation, "Find Ubuntu images on AWS": `/aws/service/canonical/...`).
+   */
+  public static ubuntu2404(options: LaunchTimeAmazonLinuxOptions = {}): LaunchTimeImage {
+    const arch = options.cpuType === ec2.AmazonLinuxCpuType.ARM_64 ? 'arm64' : 'amd64';
+    return new LaunchTimeImage(`/aws/service/canonical/ubuntu/server/24.04/stable/current/${arch}/hvm/ebs-gp3/ami-id`, undefined, '/dev/sda1');
   }
 
   /** The AMI whose id the named SSM parameter holds (a public `/aws/service/...` parameter or yours). */
@@ -51,10 +60,13 @@ export class LaunchTimeImage implements ec2.IMachineImage {
   public readonly parameterName: string;
   /** Operating system of the image. */
   public readonly os: ec2.OperatingSystemType;
+  /** Device name of the image's root volume, where the library knows it. */
+  public readonly rootDeviceName?: string;
 
-  private constructor(parameterName: string, os?: ec2.OperatingSystemType) {
+  private constructor(parameterName: string, os?: ec2.OperatingSystemType, rootDeviceName?: string) {
     this.parameterName = parameterName;
     this.os = os ?? ec2.OperatingSystemType.LINUX;
+    this.rootDeviceName = rootDeviceName;
   }
 
   /** The dynamic reference, for standalone instances. */

@@ -5,14 +5,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { HardenedNode, HardenedNodeOptions } from '../core/hardened-node';
+import { HardenedNode, HardenedNodeOptions, cpuTypeOf } from '../core/hardened-node';
+import { LaunchTimeImage } from '../core/launch-time-image';
 import { grantTarget } from '../core/iam';
 import { SecureVpc } from '../core/secure-vpc';
 import { invalid } from '../core/validation';
 import { ClusterBackup } from './backup';
 import { ClusterFilesystem } from './filesystem';
 import { authkeySeed, grantGfs2 } from './gfs2';
-import { LaunchTimeImage } from './image';
 import { renderScript } from './render';
 import { clusterSubnet, validateMultiAttachClusterProps } from './validation';
 import { MultiAttachVolume, MultiAttachVolumeOptions } from './volume';
@@ -140,8 +140,10 @@ export class MultiAttachCluster extends Construct {
     const subnet = clusterSubnet(this, this.vpc, props);
     this.availabilityZone = subnet.availabilityZone;
 
+    // Read at launch, so an upstream AMI release never replaces the nodes (core LaunchTimeImage).
+    const cpuType = cpuTypeOf(p.instanceType);
     const defaultImage = props.machineImage ? undefined : (this.filesystem.isGfs2
-      ? LaunchTimeImage.ubuntu2404(isArm(p.instanceType)) : LaunchTimeImage.amazonLinux2023(isArm(p.instanceType)));
+      ? LaunchTimeImage.ubuntu2404({ cpuType }) : LaunchTimeImage.latestAmazonLinux2023({ cpuType }));
     const machineImage = props.machineImage ?? defaultImage!;
     const os = machineImage.getImage(this).osType;
     const linux = os !== ec2.OperatingSystemType.WINDOWS;
@@ -290,10 +292,3 @@ export class MultiAttachCluster extends Construct {
 }
 
 /** Whether an instance type is Graviton; aws-cdk-lib cannot parse every name (u-6tb1.112xlarge, tokens): those are x86_64. */
-function isArm(instanceType: ec2.InstanceType): boolean {
-  try {
-    return instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
-  } catch {
-    return false;
-  }
-}

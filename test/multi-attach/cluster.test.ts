@@ -114,7 +114,7 @@ describe('MultiAttachCluster with only a VPC', () => {
     expect(keys).toHaveLength(1);
     const statements = (keys[0].Properties.KeyPolicy as { Statement: Array<{ Sid: string; Action: string[] | string; Principal: unknown }> }).Statement;
     expect(keys[0].Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
-    expect(statements.map((st) => st.Sid)).toEqual(['AccountAdministersOnly', 'NodesDeriveCorosyncAuthkey']);
+    expect(statements.map((st) => st.Sid)).toEqual(['AccountAdministersOnly', 'NodesDeriveCorosyncAuthkey', 'DenyGrantsExceptForAwsResources']);
     expect(statements[0].Action).not.toContain('kms:*');
     expect(statements[0].Action).not.toContain('kms:GenerateMac');
     expect(statements[1]).toMatchObject({
