@@ -28,6 +28,17 @@ export const LAMBDA_IN_VPC_RULES = [
   'PCI.DSS.321-LambdaInsideVPC',
 ] as const;
 
+/**
+ * Rules that look for an instance's subnet in its root `SubnetId` only (cdk-nag 3.0.2
+ * rules/ec2/EC2InstancesInVPC), so they miss the subnet of an explicit network interface.
+ */
+export const INSTANCE_IN_VPC_RULES = [
+  'HIPAA.Security-EC2InstancesInVPC',
+  'NIST.800.53.R5-EC2InstancesInVPC',
+  'NIST.800.53.R4-EC2InstancesInVPC',
+  'PCI.DSS.321-EC2InstancesInVPC',
+] as const;
+
 /** Template check: a literal AMI id (W9010). */
 export const TEMPLATE_CHECK_HARD_CODED_AMI = 'CloudFormation-Validate::W9010';
 /** Template check: a property its bundled schema does not know yet (F3002). */

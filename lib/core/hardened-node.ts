@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { INSTANCE_IN_VPC_RULES, acknowledgeRules } from './compliance-ids';
 import { grantTarget } from './iam';
 import { LaunchTimeImage } from './launch-time-image';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -264,6 +265,10 @@ export class HardenedNode extends Construct implements iam.IGrantable {
       ...this.settings(options.userData, options.extraBlockDevices),
       vpc: this.vpc,
       vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      // An explicit primary network interface without a public IP, whatever the subnet's
+      // MapPublicIpOnLaunch (Control Tower CT.EC2.PR.8: "Require that an Amazon EC2 instance ... not
+      // have a public IP address"). Elastic IPs still associate with the interface's private address.
+      associatePublicIpAddress: false,
       machineImage: this.machineImage,
       httpTokens: ec2.HttpTokens.REQUIRED,
       disableApiTermination: options.disableApiTermination ?? true,
@@ -271,6 +276,10 @@ export class HardenedNode extends Construct implements iam.IGrantable {
       propagateTagsToVolumeOnCreation: true,
     });
     this.setDeployTimeHopLimit(instance.node.defaultChild as ec2.CfnInstance, 'MetadataOptions');
+    acknowledgeRules(instance.node.defaultChild!, INSTANCE_IN_VPC_RULES, 'The instance is in the VPC: its subnet is the SubnetId '
+      + 'of its primary network interface (NetworkInterfaces[0]), which CloudFormation requires instead of a root SubnetId '
+      + 'when interfaces are given; cdk-nag 3.0.2 EC2InstancesInVPC reads only the root SubnetId. Control Tower CT.EC2.PR.8 '
+      + 'needs the explicit interface without a public IP.');
     return instance;
   }
 

@@ -81,7 +81,7 @@ describe('HardenedNode overrides', () => {
     template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: ['mine'] });
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
     template.hasResourceProperties('AWS::EC2::Instance', {
-      SecurityGroupIds: ['sg-12345678'],
+      NetworkInterfaces: [Match.objectLike({ GroupSet: ['sg-12345678'], AssociatePublicIpAddress: false })],
       BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: Match.objectLike({ KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/abcd', VolumeSize: 50 }) }],
     });
   });

@@ -41,7 +41,7 @@ describe('ElasticIpFailover with no props', () => {
     for (const [node, subnet] of [['WebPrimary', 'PublicSubnet1'], ['WebStandby', 'PublicSubnet2']]) {
       const instances = template.findResources('AWS::EC2::Instance', {
         Properties: {
-          SubnetId: { Ref: Match.stringLikeRegexp(subnet) },
+          NetworkInterfaces: [Match.objectLike({ DeviceIndex: '0', AssociatePublicIpAddress: false, SubnetId: { Ref: Match.stringLikeRegexp(subnet) } })],
           MetadataOptions: Match.objectLike({ HttpTokens: 'required' }),
           DisableApiTermination: true,
           Monitoring: true,

@@ -24,7 +24,8 @@ describe('MultiAttachCluster with only a VPC', () => {
       // Read when the instance is created, never again (CloudFormation User Guide, "Get a plaintext
       // value from Systems Manager Parameter Store"): an upstream Ubuntu release replaces no node.
       ImageId: '{{resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id}}',
-      SubnetId: 'subnet-a',
+      // no public IP, on an explicit interface (Control Tower CT.EC2.PR.8)
+      NetworkInterfaces: [Match.objectLike({ DeviceIndex: '0', AssociatePublicIpAddress: false, SubnetId: 'subnet-a' })],
       DisableApiTermination: true,
       Monitoring: true,
       MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
@@ -74,10 +75,10 @@ describe('MultiAttachCluster with only a VPC', () => {
       expect(group.Properties.SecurityGroupIngress).toBeUndefined();
     }
     template.hasResourceProperties('AWS::EC2::Instance', {
-      SecurityGroupIds: [
+      NetworkInterfaces: [Match.objectLike({ GroupSet: [
         { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterNodesSecurityGroup'), 'GroupId'] },
         sg,
-      ],
+      ] })],
     });
   });
 

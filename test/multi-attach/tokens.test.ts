@@ -43,7 +43,7 @@ describe('values known only at deploy', () => {
     });
     template.hasResourceProperties('AWS::EC2::Instance', {
       AvailabilityZone: { Ref: 'Az' },
-      SubnetId: { 'Fn::ImportValue': 'SubnetId' },
+      NetworkInterfaces: [Match.objectLike({ SubnetId: { 'Fn::ImportValue': 'SubnetId' } })],
       InstanceType: { Ref: 'InstanceType' },
       BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: { Ref: 'RootSize' } }) })],
     });
