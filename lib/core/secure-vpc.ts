@@ -1,9 +1,10 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ROUTE_TO_IGW_RULES, acknowledgeRules } from './compliance-ids';
 import { allowCloudWatchLogs, keyOrCreate } from './encryption';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { checkRange } from './validation';
@@ -93,11 +94,7 @@ export class SecureVpc extends Construct {
     for (const subnet of this.vpc.publicSubnets) {
       const route = subnet.node.tryFindChild('DefaultRoute');
       if (route) {
-        Validations.of(route).acknowledge(
-          { id: 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW', reason: PUBLIC_ROUTE_REASON },
-          { id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', reason: PUBLIC_ROUTE_REASON },
-          { id: 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW', reason: PUBLIC_ROUTE_REASON },
-        );
+        acknowledgeRules(route, ROUTE_TO_IGW_RULES, PUBLIC_ROUTE_REASON);
       }
     }
   }

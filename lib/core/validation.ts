@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -120,4 +120,56 @@ export function checkRegion(scope: IConstruct, property: string, value: string |
 export function checkAmiId(scope: IConstruct, property: string, value: string | undefined): void {
   checkPattern(scope, property, value, AMI_ID, "'ami-' followed by 8 or 17 lowercase hex digits",
     'Copy the id from the EC2 console or `aws ec2 describe-images`; AMI ids are region-specific.');
+}
+
+/**
+ * Checks that a deploy-time (Token) duration is written in one of the units the template can carry
+ * it in without conversion; a known duration passes (check its range separately).
+ * @param units the accepted `Duration.unitLabel()` values, for example `['minutes']`
+ */
+export function checkDurationUnit(scope: IConstruct, property: string, duration: Duration | undefined, units: readonly string[],
+  why = 'A deploy-time amount cannot be converted to another unit at synth.'): void {
+  if (duration === undefined || !duration.isUnresolved() || units.includes(duration.unitLabel())) return;
+  invalid(scope, property, `Duration.${duration.unitLabel()}(<token>)`,
+    `${units.map((u) => `Duration.${u}(...)`).join(' or ')} when the amount is known only at deploy`, why);
+}
+
+/** Fails when `dependent` is given without `required` (a prop that only works together with another). */
+export function checkTogether(scope: IConstruct, dependent: string, dependentValue: unknown, required: string, requiredValue: unknown,
+  fix?: string): void {
+  if (dependentValue !== undefined && requiredValue === undefined) {
+    const hint = fix ? ` ${fix}` : '';
+    throw new Error(`${scope.node.path}: ${dependent} needs ${required}, got ${dependent} without it.${hint}`);
+  }
+}
+
+/** A key/value tag as the patterns accept it (the shape of `CfnTag`). */
+export interface TagLike {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * Checks a list of tags against the EC2 tag rules: at most `max` tags, keys 1-128 characters,
+ * values 0-256, unique keys, no `aws:` prefix (EC2 User Guide, "Tag restrictions"). A key that
+ * is a Token is refused when `keysKnown` is set (a key that must be a literal, for example a
+ * mapping or a condition key).
+ */
+export function checkTags(scope: IConstruct, property: string, tags: readonly TagLike[] | undefined, max: number, fix?: string,
+  keysKnown = false): void {
+  checkCount(scope, property, tags, 0, max, fix);
+  const seen = new Set<string>();
+  for (const tag of tags ?? []) {
+    if (keysKnown && !isKnown(tag.key)) {
+      invalid(scope, `${property} key`, '<token>', 'known at synth (values may come from parameters)',
+        'Tag keys are part of the template structure; write them literally.');
+    }
+    checkLength(scope, `${property}[${tag.key}].key`, tag.key, 1, 128);
+    checkLength(scope, `${property}[${tag.key}].value`, tag.value, 0, 256);
+    if (isKnown(tag.key) && tag.key.toLowerCase().startsWith('aws:')) {
+      invalid(scope, `${property}[${tag.key}].key`, tag.key, "a key that does not start with 'aws:'", 'The aws: prefix is reserved for AWS.');
+    }
+    if (isKnown(tag.key) && seen.has(tag.key)) invalid(scope, property, tag.key, 'unique tag keys', 'Give each tag key once.');
+    seen.add(tag.key);
+  }
 }

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { createHash } from 'crypto';
 import { Construct, IConstruct } from 'constructs';
+import { TEMPLATE_CHECK_UNKNOWN_PROPERTY } from '../core/compliance-ids';
 import { acknowledgeWildcardResources } from '../core/acknowledgements';
 import { allowCloudWatchLogs, keyOrCreate } from '../core/encryption';
 import { HardenedNode } from '../core/hardened-node';
@@ -836,7 +837,7 @@ function contentVersion(content: string): string {
 function acknowledgeScanSchema(resource: IConstruct, scanning: imagebuilder.CfnImagePipeline.ImageScanningConfigurationProperty): void {
   if (!scanning.imageScanningTypes && !scanning.scanResultCondition) return;
   Validations.of(resource).acknowledge({
-    id: 'CloudFormation-Validate::F3002',
+    id: TEMPLATE_CHECK_UNKNOWN_PROPERTY,
     reason: 'ImageScanningConfiguration.ImageScanningTypes and .ScanResultCondition are documented properties of '
       + 'AWS::ImageBuilder::ImagePipeline and ::Image (CloudFormation Template Reference, ScanResultCondition) and typed in '
       + "aws-cdk-lib 2.276's L1; the template check's bundled schema predates them. They carry the CVE gate.",

@@ -1,10 +1,11 @@
-import { Aws, Duration, Lazy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { allowServiceLinkedRole } from '../core/encryption';
 import { HardenedNode } from '../core/hardened-node';
 import { createSecureTopic } from '../core/notifications';
 import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
@@ -215,30 +216,9 @@ export class AutoScalingFleet extends Construct implements ec2.IConnectable {
 const EBS_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
 
-/**
- * Lets the Auto Scaling service-linked role use a key the stack owns (a no-op on imported keys,
- * whose policy you manage). The role is matched by `aws:PrincipalArn` rather than named as the
- * principal, because KMS refuses a key policy naming a role that does not exist yet, and the
- * service creates AWSServiceRoleForAutoScaling only with the account's first group.
- * EBS needs the key directly and through grants for the attached volumes (Amazon EC2 Auto Scaling
- * user guide, "Required AWS KMS key policy for use with encrypted volumes").
- */
+/** Lets the Auto Scaling service-linked role use a key the stack owns (core's shared statement). */
 function allowAutoScalingToUseKey(key: kms.IKey, actions: string[], withGrants: boolean): void {
-  const principalArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowAutoScalingServiceLinkedRole',
-    principals: [new iam.AnyPrincipal()],
-    actions,
-    resources: ['*'], // in a key policy, '*' means this key
-    conditions: { ArnEquals: { 'aws:PrincipalArn': principalArn } },
-  }));
-  if (withGrants) {
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingServiceLinkedRoleGrants',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { ArnEquals: { 'aws:PrincipalArn': principalArn }, Bool: { 'kms:GrantIsForAWSResource': true } },
-    }));
-  }
+  allowServiceLinkedRole(key, {
+    sid: 'AllowAutoScalingServiceLinkedRole', service: 'autoscaling.amazonaws.com', roleName: 'AWSServiceRoleForAutoScaling', actions, withGrants,
+  });
 }

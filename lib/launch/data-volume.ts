@@ -2,7 +2,8 @@ import { Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+import { checkEbsVolume } from '../core/ebs-limits';
+import { checkPattern, invalid, isKnown } from '../core/validation';
 
 /** An extra encrypted EBS volume created with each instance of a fleet. */
 export interface DataVolume {
@@ -38,28 +39,6 @@ export interface DataVolume {
   readonly keepOnTermination?: boolean;
 }
 
-interface TypeLimits {
-  readonly minSize: number;
-  readonly maxSize: number;
-  readonly iops?: { readonly min: number; readonly max: number; readonly perGiB: number; readonly required: boolean };
-}
-
-/**
- * Limits per volume type, from the EC2 API model (LaunchTemplateEbsBlockDeviceRequest /
- * EbsBlockDevice, @aws-sdk/client-ec2 3.1169): gp3 1-65,536 GiB and 3,000-80,000 IOPS,
- * gp2 1-16,384, io1 4-16,384 GiB and 100-64,000 IOPS, io2 4-65,536 GiB and 100-256,000 IOPS,
- * st1/sc1 125-16,384, standard 1-1,024. IOPS-per-GiB ratios from the EBS volume types page.
- */
-const LIMITS: { readonly [type: string]: TypeLimits } = {
-  gp3: { minSize: 1, maxSize: 65536, iops: { min: 3000, max: 80000, perGiB: 500, required: false } },
-  gp2: { minSize: 1, maxSize: 16384 },
-  io1: { minSize: 4, maxSize: 16384, iops: { min: 100, max: 64000, perGiB: 50, required: true } },
-  io2: { minSize: 4, maxSize: 65536, iops: { min: 100, max: 256000, perGiB: 1000, required: true } },
-  st1: { minSize: 125, maxSize: 16384 },
-  sc1: { minSize: 125, maxSize: 16384 },
-  standard: { minSize: 1, maxSize: 1024 },
-};
-
 /** Device names EC2 accepts for extra EBS volumes: /dev/sd[b-z], /dev/xvd[b-z] (optionally one more letter), xvd[b-z]. */
 const DEVICE_NAME = /^(\/dev\/(sd[b-z]|xvd[b-z][a-z]?)|xvd[b-z][a-z]?)$/;
 
@@ -77,34 +56,8 @@ export function dataVolumeBlockDevices(scope: IConstruct, volumes: DataVolume[],
     names.add(v.deviceName);
 
     const type = v.volumeType ?? ec2.EbsDeviceVolumeType.GP3;
-    const limits = LIMITS[type];
     const size = v.size.toGibibytes();
-    checkRange(scope, { property: `${property}.size`, value: size, min: limits.minSize, max: limits.maxSize, unit: `GiB for ${type}` });
-
-    if (limits.iops) {
-      if (limits.iops.required && v.iops === undefined) {
-        invalid(scope, `${property}.iops`, undefined, `given for ${type} (${limits.iops.min}-${limits.iops.max})`, 'Provisioned IOPS volumes need their IOPS.');
-      }
-      checkRange(scope, { property: `${property}.iops`, value: v.iops, min: limits.iops.min, max: limits.iops.max, unit: `IOPS for ${type}` });
-      if (v.iops !== undefined && isKnown(v.iops) && isKnown(size) && v.iops > size * limits.iops.perGiB) {
-        invalid(scope, `${property}.iops`, v.iops, `at most ${limits.iops.perGiB} IOPS per GiB for ${type} (${size * limits.iops.perGiB} for ${size} GiB)`,
-          'Make the volume larger or provision fewer IOPS.');
-      }
-    } else if (v.iops !== undefined) {
-      invalid(scope, `${property}.iops`, v.iops, 'left out', `${type} volumes take no provisioned IOPS; use gp3, io1 or io2.`);
-    }
-
-    if (v.throughputMiBps !== undefined) {
-      if (type !== ec2.EbsDeviceVolumeType.GP3) {
-        invalid(scope, `${property}.throughputMiBps`, v.throughputMiBps, 'left out', `Only gp3 volumes take a throughput, this one is ${type}.`);
-      }
-      checkRange(scope, { property: `${property}.throughputMiBps`, value: v.throughputMiBps, min: 125, max: 2000, unit: 'MiB/s' });
-      const iops = v.iops ?? 3000;
-      if (isKnown(v.throughputMiBps) && isKnown(iops) && v.throughputMiBps > iops / 4) {
-        invalid(scope, `${property}.throughputMiBps`, v.throughputMiBps, `at most 0.25 MiB/s per IOPS (${iops / 4} for ${iops} IOPS)`,
-          'Provision more IOPS or less throughput.');
-      }
-    }
+    checkEbsVolume(scope, property, { volumeType: type, sizeGiB: size, iops: v.iops, throughputMiBps: v.throughputMiBps });
 
     return {
       deviceName: v.deviceName,

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { TEMPLATE_CHECK_HARD_CODED_AMI } from '../core/compliance-ids';
 import { HardenedNode } from '../core/hardened-node';
 import { checkRange, invalid, isKnown } from '../core/validation';
 import { FleetBaseProps, buildFoundation } from './fleet-base';
@@ -83,7 +84,7 @@ export class InstanceFleet extends Construct implements ec2.IConnectable {
       });
       if (image.source === 'amiIds') {
         Validations.of(instance.node.defaultChild!).acknowledge({
-          id: 'CloudFormation-Validate::W9010',
+          id: TEMPLATE_CHECK_HARD_CODED_AMI,
           reason: 'The AMI id is the one the user listed for this region in FleetImage.fromAmiIds (validated as ami- plus '
             + '8 or 17 hex digits); the check also fires through a mapping or an AWS::EC2::Image::Id parameter default, '
             + 'and SSM-based images avoid it.',

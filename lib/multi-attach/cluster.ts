@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { BACKUP_PLAN_RULES, acknowledgeRules } from '../core/compliance-ids';
 import { HardenedNode, HardenedNodeOptions } from '../core/hardened-node';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { SecureVpc } from '../core/secure-vpc';
@@ -363,10 +364,7 @@ export class MultiAttachCluster extends Construct {
           'Name what protects the volumes (for example the snapshot policy), so a reviewer can check it.');
       }
       for (const v of this.sharedVolumes) {
-        Validations.of(v.resource).acknowledge(
-          { id: 'HIPAA.Security-EC2EBSInBackupPlan', reason },
-          { id: 'NIST.800.53.R5-EC2EBSInBackupPlan', reason },
-        );
+        acknowledgeRules(v.resource, BACKUP_PLAN_RULES, reason);
       }
       return undefined;
     }

@@ -3,16 +3,18 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+import { checkEbsVolume } from '../core/ebs-limits';
+import { checkPattern, invalid } from '../core/validation';
 
 /** Regions where io1 volumes can be Multi-Attach enabled (io2 works in every region). */
 const IO1_MULTI_ATTACH_REGIONS = ['us-east-1', 'us-west-2', 'ap-northeast-2'];
 
-/** Limits per volume type. Source: /work/shared/docs/aws-limits.md, EBS io2 Multi-Attach (Amazon EBS User Guide). */
-const LIMITS: Record<string, { minSize: number; maxSize: number; maxIops: number; iopsPerGib: number }> = {
-  io2: { minSize: 4, maxSize: 65_536, maxIops: 256_000, iopsPerGib: 1_000 },
-  io1: { minSize: 4, maxSize: 16_384, maxIops: 64_000, iopsPerGib: 50 },
-};
+/**
+ * Volume types that support Multi-Attach (Amazon EBS User Guide, "Attach a volume to multiple
+ * instances with Amazon EBS Multi-Attach": io1 and io2 Block Express only); their size and IOPS
+ * limits are core's EBS_LIMITS.
+ */
+const MULTI_ATTACH_TYPES = ['io2', 'io1'];
 
 /** What a shared volume of a cluster is made of. */
 export interface MultiAttachVolumeOptions {
@@ -151,23 +153,11 @@ export class MultiAttachVolume extends Resource implements ec2.IVolume {
     checkPattern(this, 'name', props.name, /^[a-z][a-z0-9_-]{0,15}$/,
       '1-16 lowercase letters, digits, - or _, starting with a letter',
       'The name is also the GFS2 file system name (lock table) and the mount directory.');
-    const limits = LIMITS[volumeType];
-    if (!limits) {
-      invalid(this, 'volumeType', volumeType, 'io2 or io1', 'Only Provisioned IOPS SSD volumes support Multi-Attach; gp2, gp3, st1, sc1 and standard do not.');
-    }
     const gib = size.isUnresolved() ? undefined : size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    checkRange(this, {
-      property: 'size', value: gib, min: limits.minSize, max: limits.maxSize, unit: 'GiB',
-      fix: `${volumeType} volumes are ${limits.minSize}-${limits.maxSize.toLocaleString('en-US')} GiB.`,
+    checkEbsVolume(this, '', { volumeType, sizeGiB: gib, iops }, {
+      allowedTypes: MULTI_ATTACH_TYPES,
+      allowedTypesReason: 'Only Provisioned IOPS SSD volumes support Multi-Attach; gp2, gp3, st1, sc1 and standard do not.',
     });
-    checkRange(this, {
-      property: 'iops', value: iops, min: 100, max: limits.maxIops,
-      fix: `${volumeType} volumes take 100-${limits.maxIops.toLocaleString('en-US')} IOPS.`,
-    });
-    if (gib !== undefined && isKnown(iops) && iops > limits.iopsPerGib * gib) {
-      invalid(this, 'iops', iops, `at most ${limits.iopsPerGib} per GiB for ${volumeType} (${limits.iopsPerGib * gib} for ${gib} GiB)`,
-        `Make the volume at least ${Math.ceil(iops / limits.iopsPerGib)} GiB or provision fewer IOPS.`);
-    }
     const region = Stack.of(this).region;
     if (volumeType === ec2.EbsDeviceVolumeType.IO1 && !Token.isUnresolved(region) && !IO1_MULTI_ATTACH_REGIONS.includes(region)) {
       invalid(this, 'volumeType', `io1 in ${region}`, `io2, or io1 only in ${IO1_MULTI_ATTACH_REGIONS.join(', ')}`,

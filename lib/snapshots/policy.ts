@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { wildcardResourceFindingId } from '../core/acknowledgements';
+import { BACKUP_PLAN_RULES, acknowledgeRules } from '../core/compliance-ids';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { checkCount, checkLength, checkPattern, invalid, isKnown } from '../core/validation';
 import { SnapshotSchedule } from './schedule';
@@ -85,13 +86,6 @@ export interface SnapshotPolicyProps {
 const DESCRIPTION = /^[0-9A-Za-z _-]+$/;
 /** Tag keys the role's CreateSnapshot conditions name one by one before falling back to the policy's region and account. */
 const MAX_CONDITION_KEYS = 10;
-
-/** Ids of the cdk-nag rules that want EBS volumes in an AWS Backup plan. */
-const BACKUP_PLAN_RULES = [
-  'HIPAA.Security-EC2EBSInBackupPlan',
-  'NIST.800.53.R5-EC2EBSInBackupPlan',
-  'NIST.800.53.R4-EC2EBSInBackupPlan',
-];
 
 /**
  * An Amazon Data Lifecycle Manager policy that snapshots EBS volumes (or whole instances) on
@@ -197,7 +191,7 @@ export class SnapshotPolicy extends Resource {
       const schedules = this.schedules.map((s, i) => s._describe(i)).join('; ');
       const reason = `Backed up by the Data Lifecycle Manager snapshot policy ${this.node.path} (${schedules}), which targets this `
         + `volume through its tag ${this.targetTagKey}=${this.targetTagValue}; the policy checks at synth that the tag is on the volume.`;
-      Validations.of(cfn).acknowledge(...BACKUP_PLAN_RULES.map((ruleId) => ({ id: ruleId, reason })));
+      acknowledgeRules(cfn, BACKUP_PLAN_RULES, reason);
     }
   }
 

@@ -2,11 +2,9 @@ import { RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { checkAvailabilityZone, checkPattern, invalid, isKnown } from '../core/validation';
+import { checkEbsVolume } from '../core/ebs-limits';
+import { checkAvailabilityZone, checkPattern } from '../core/validation';
 import { SnapshotPolicy } from './policy';
-
-/** Volume types that require IOPS. */
-const PROVISIONED: ec2.EbsDeviceVolumeType[] = [ec2.EbsDeviceVolumeType.IO1, ec2.EbsDeviceVolumeType.IO2];
 
 /** Properties of a {@link RestoredVolume}. */
 export interface RestoredVolumeProps {
@@ -30,15 +28,16 @@ export interface RestoredVolumeProps {
    */
   readonly size?: Size;
   /**
-   * Provisioned IOPS (io1, io2, gp3).
-   * @default - the volume type's baseline
+   * Provisioned IOPS: gp3 3,000-80,000, io1 100-64,000 (at most 50 per GiB), io2 100-256,000
+   * (at most 1,000 per GiB). Required for io1 and io2.
+   * @default - the gp3 baseline of 3,000 IOPS; none for other types
    */
   readonly iops?: number;
   /**
-   * Throughput in MiB/s (gp3).
+   * Throughput in MiB/s, gp3 only: 125-2,000, at most 0.25 MiB/s per IOPS.
    * @default - the gp3 baseline, 125 MiB/s
    */
-  readonly throughput?: number;
+  readonly throughputMiBps?: number;
   /**
    * Name tag of the volume.
    * @default - the construct path
@@ -65,32 +64,29 @@ export class RestoredVolume extends ec2.Volume {
   public readonly snapshotId: string;
 
   constructor(scope: Construct, id: string, props: RestoredVolumeProps) {
+    const volumeType = props.volumeType ?? ec2.EbsDeviceVolumeType.GP3;
     super(scope, id, {
       snapshotId: props.snapshotId,
       availabilityZone: props.availabilityZone,
       encrypted: true,
       encryptionKey: props.encryptionKey,
-      volumeType: props.volumeType ?? ec2.EbsDeviceVolumeType.GP3,
-      // ec2.Volume range-checks size, IOPS and throughput without a Token guard: deploy-time values
-      // are set on the CfnVolume below (and a placeholder satisfies its "io1/io2 need IOPS" check).
-      size: props.size?.isUnresolved() ? undefined : props.size,
-      iops: isKnown(props.iops) ? props.iops : (props.iops !== undefined && PROVISIONED.includes(props.volumeType!) ? 100 : undefined),
-      throughput: isKnown(props.throughput) ? props.throughput : undefined,
+      volumeType,
+      // Size, IOPS and throughput are checked against core's EBS_LIMITS below and set on the
+      // CfnVolume: ec2.Volume (aws-cdk-lib 2.276) caps io2 at a stale 500 IOPS per GiB and refuses
+      // Tokens. Its "io1/io2 need IOPS" check gets a placeholder that is replaced below.
+      iops: volumeType === ec2.EbsDeviceVolumeType.IO1 || volumeType === ec2.EbsDeviceVolumeType.IO2 ? 100 : undefined,
       volumeName: props.volumeName ?? scope.node.path + '/' + id,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     checkPattern(this, 'snapshotId', props.snapshotId, /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/,
       "'snap-' followed by 8 or 17 lowercase hex digits", 'Copy the id from `aws ec2 describe-snapshots`; snapshot ids are region-specific.');
     checkAvailabilityZone(this, 'availabilityZone', props.availabilityZone, 'The volume can only attach to instances in this AZ.');
+    const sizeGiB = props.size?.toGibibytes();
+    checkEbsVolume(this, '', { volumeType, sizeGiB, iops: props.iops, throughputMiBps: props.throughputMiBps });
     const cfn = this.node.defaultChild as ec2.CfnVolume;
-    if (props.size?.isUnresolved()) cfn.size = props.size.toGibibytes();
-    if (props.iops !== undefined && !isKnown(props.iops)) cfn.iops = props.iops;
-    if (props.throughput !== undefined && !isKnown(props.throughput)) {
-      if ((props.volumeType ?? ec2.EbsDeviceVolumeType.GP3) !== ec2.EbsDeviceVolumeType.GP3) {
-        invalid(this, 'throughput', '<token>', 'left out for a volume that is not gp3', 'Only gp3 volumes take a throughput.');
-      }
-      cfn.throughput = props.throughput;
-    }
+    cfn.size = sizeGiB;
+    cfn.iops = props.iops;
+    cfn.throughput = props.throughputMiBps;
     this.snapshotId = props.snapshotId;
     props.snapshotPolicy?.protect(this);
   }

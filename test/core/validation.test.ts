@@ -1,6 +1,7 @@
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import {
-  checkAccountId, checkAmiId, checkAvailabilityZone, checkCount, checkExclusive, checkLength, checkOneOf, checkRange, checkRegion,
+  checkAccountId, checkAmiId, checkAvailabilityZone, checkCount, checkDurationUnit, checkExclusive, checkLength, checkOneOf, checkRange, checkRegion,
+  checkTags, checkTogether,
 } from '../../lib/core/validation';
 
 const scope = new Stack(undefined, 'S');
@@ -54,5 +55,35 @@ describe('availability zones', () => {
   });
   test.each(['us-east-1', 'use1-az1', 'US-EAST-1A'])('%s is rejected', (az) => {
     expect(() => checkAvailabilityZone(scope, 'availabilityZone', az)).toThrow(/availabilityZone must be an Availability Zone name such as us-east-1a/);
+  });
+});
+
+describe('durations, tags and props that go together', () => {
+  const token = () => Token.asNumber(Lazy.number({ produce: () => 5 }));
+
+  test('a deploy-time duration must be in a unit the template carries without conversion; known ones pass', () => {
+    expect(() => checkDurationUnit(scope, 'testTimeout', Duration.hours(token()), ['minutes']))
+      .toThrow(/testTimeout must be Duration.minutes\(...\) when the amount is known only at deploy, got 'Duration.hours\(<token>\)'/);
+    expect(() => checkDurationUnit(scope, 'testTimeout', Duration.minutes(token()), ['minutes'])).not.toThrow();
+    expect(() => checkDurationUnit(scope, 'testTimeout', Duration.hours(2), ['minutes'])).not.toThrow();
+    expect(() => checkDurationUnit(scope, 'testTimeout', undefined, ['minutes'])).not.toThrow();
+  });
+
+  test('tags follow the EC2 tag rules (EC2 User Guide, "Tag restrictions")', () => {
+    expect(() => checkTags(scope, 'tags', [{ key: 'a', value: 'b' }], 45)).not.toThrow();
+    expect(() => checkTags(scope, 'tags', Array.from({ length: 46 }, (_, i) => ({ key: `k${i}`, value: '' })), 45))
+      .toThrow(/tags \(count\) must be between 0 and 45 items, got 46/);
+    expect(() => checkTags(scope, 'tags', [{ key: 'x'.repeat(129), value: '' }], 45)).toThrow(/key must be between 1 and 128 characters long/);
+    expect(() => checkTags(scope, 'tags', [{ key: 'a', value: 'v'.repeat(257) }], 45)).toThrow(/tags\[a\].value must be between 0 and 256 characters/);
+    expect(() => checkTags(scope, 'tags', [{ key: 'AWS:x', value: '' }], 45)).toThrow(/a key that does not start with 'aws:'/);
+    expect(() => checkTags(scope, 'tags', [{ key: 'a', value: '1' }, { key: 'a', value: '2' }], 45)).toThrow(/tags must be unique tag keys, got 'a'/);
+    expect(() => checkTags(scope, 'tags', [{ key: Token.asString(Lazy.string({ produce: () => 'k' })), value: '' }], 45, undefined, true))
+      .toThrow(/tags key must be known at synth/);
+  });
+
+  test('a prop that needs another fails without it', () => {
+    expect(() => checkTogether(scope, 'unshareAfter', 1, 'share', undefined)).toThrow(/S: unshareAfter needs share, got unshareAfter without it/);
+    expect(() => checkTogether(scope, 'unshareAfter', 1, 'share', 2)).not.toThrow();
+    expect(() => checkTogether(scope, 'unshareAfter', undefined, 'share', undefined)).not.toThrow();
   });
 });

@@ -1,4 +1,3 @@
-import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 
@@ -14,13 +13,4 @@ export function importedVpc(scope: Construct): ec2.IVpc {
   });
 }
 
-/** The acknowledgements recorded on a construct, as `{ id: reason }`. */
-export function acknowledgementsOf(construct: Construct): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const entry of construct.node.metadata) {
-    if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
-      Object.assign(result, entry.data as Record<string, string>);
-    }
-  }
-  return result;
-}
+export { acknowledgementsOf } from '../util';

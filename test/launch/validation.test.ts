@@ -104,6 +104,11 @@ describe('data volumes', () => {
   test('gp3 IOPS 3,000-80,000 and at most 500 per GiB', () => {
     ok({ size: Size.gibibytes(160), iops: 80000 });
     ok({ size: Size.gibibytes(6), iops: 3000 });
+    // The 3,000 IOPS baseline holds at any gp3 size; the 500:1 ratio limits only IOPS above it
+    // (EBS User Guide, "General Purpose SSD volumes": gp3 "baseline performance of 3,000 IOPS").
+    ok({ size: Size.gibibytes(1), iops: 3000 });
+    ok({ size: Size.gibibytes(5) });
+    fails({ size: Size.gibibytes(6), iops: 3001 }, /at most 500 IOPS per GiB for gp3 \(3000 for 6 GiB\), got 3001/);
     fails({ size: Size.gibibytes(200), iops: 2999 }, /iops must be between 3000 and 80000 IOPS for gp3, got 2999/);
     fails({ size: Size.gibibytes(200), iops: 80001 }, /iops must be between 3000 and 80000 IOPS for gp3, got 80001/);
     fails({ size: Size.gibibytes(10), iops: 5001 }, /iops must be at most 500 IOPS per GiB for gp3 \(5000 for 10 GiB\), got 5001/);

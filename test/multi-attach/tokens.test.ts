@@ -91,6 +91,6 @@ describe('values known only at deploy', () => {
     const other = testStack();
     expect(() => cluster({
       volumes: [{ name: 'data', size: Size.gibibytes(Lazy.number({ produce: () => 500 })), iops: 256_001 }],
-    }, other)).toThrow(/iops must be between 100 and 256000, got 256001/);
+    }, other)).toThrow(/iops must be between 100 and 256000 IOPS for io\d, got 256001/);
   });
 });

@@ -29,7 +29,7 @@ describe('node count', () => {
 
 describe('volume type', () => {
   test('gp3 is refused: only io1 and io2 support Multi-Attach', () => {
-    expect(withVolume({ volumeType: ec2.EbsDeviceVolumeType.GP3 })).toThrow(/volumeType must be io2 or io1, got 'gp3'/);
+    expect(withVolume({ volumeType: ec2.EbsDeviceVolumeType.GP3 })).toThrow(/volumeType must be one of io2, io1, got 'gp3'/);
   });
 
   test('io1 is accepted in us-east-1', () => {
@@ -50,13 +50,13 @@ describe('io2 size and IOPS', () => {
   test.each([[3, false], [4, true], [65_536, true], [65_537, false]])('%i GiB: accepted %s', (gib, ok) => {
     const run = withVolume({ size: Size.gibibytes(gib), iops: 100 });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/size must be between 4 and 65536 GiB, got \d+\. io2 volumes are 4-65,536 GiB/);
+    else expect(run).toThrow(/size must be between 4 and 65536 GiB for io\d, got \d+\. io2 volumes are 4-65,536 GiB/);
   });
 
   test.each([[99, false], [100, true], [256_000, true], [256_001, false]])('%i IOPS: accepted %s', (iops, ok) => {
     const run = withVolume({ size: Size.gibibytes(300), iops });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/iops must be between 100 and 256000, got \d+/);
+    else expect(run).toThrow(/iops must be between 100 and 256000 IOPS for io\d, got \d+/);
   });
 
   test('1,000 IOPS per GiB is accepted, where aws-cdk-lib\'s ec2.Volume (stale 500:1) rejects it', () => {
@@ -72,11 +72,11 @@ describe('io2 size and IOPS', () => {
 
   test('more than 1,000 IOPS per GiB is refused with the size that would fit', () => {
     expect(withVolume({ size: Size.gibibytes(4), iops: 4001 }))
-      .toThrow(/iops must be at most 1000 per GiB for io2 \(4000 for 4 GiB\), got 4001\. Make the volume at least 5 GiB/);
+      .toThrow(/iops must be at most 1000 IOPS per GiB for io2 \(4000 for 4 GiB\), got 4001\. Make the volume at least 5 GiB/);
   });
 
   test('a fractional size is refused', () => {
-    expect(withVolume({ size: Size.mebibytes(4608) })).toThrow(/size must be a whole number between 4 and 65536 GiB, got 4\.5/);
+    expect(withVolume({ size: Size.mebibytes(4608) })).toThrow(/size must be a whole number between 4 and 65536 GiB for io2, got 4\.5/);
   });
 
   test('a size from a token passes without a false error', () => {
@@ -97,19 +97,19 @@ describe('io1 size and IOPS', () => {
   test.each([[16_384, true], [16_385, false]])('%i GiB: accepted %s', (gib, ok) => {
     const run = withVolume({ volumeType: io1, size: Size.gibibytes(gib), iops: 100 });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/size must be between 4 and 16384 GiB, got 16385/);
+    else expect(run).toThrow(/size must be between 4 and 16384 GiB for io\d, got 16385/);
   });
 
   test.each([[64_000, true], [64_001, false]])('%i IOPS: accepted %s', (iops, ok) => {
     const run = withVolume({ volumeType: io1, size: Size.gibibytes(2000), iops });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/iops must be between 100 and 64000, got 64001/);
+    else expect(run).toThrow(/iops must be between 100 and 64000 IOPS for io\d, got 64001/);
   });
 
   test.each([[5000, true], [5001, false]])('%i IOPS on 100 GiB (50 per GiB): accepted %s', (iops, ok) => {
     const run = withVolume({ volumeType: io1, size: Size.gibibytes(100), iops });
     if (ok) expect(run).not.toThrow();
-    else expect(run).toThrow(/iops must be at most 50 per GiB for io1 \(5000 for 100 GiB\), got 5001/);
+    else expect(run).toThrow(/iops must be at most 50 IOPS per GiB for io1 \(5000 for 100 GiB\), got 5001/);
   });
 });
 
@@ -210,7 +210,7 @@ describe('data safety', () => {
 
   test('a standalone MultiAttachVolume applies the same checks', () => {
     expect(() => new MultiAttachVolume(testStack(), 'Volume', { name: 'data', availabilityZone: 'us-east-1a', iops: 50 }))
-      .toThrow(/Test\/Volume: iops must be between 100 and 256000, got 50/);
+      .toThrow(/Test\/Volume: iops must be between 100 and 256000 IOPS for io\d, got 50/);
   });
 });
 

@@ -136,7 +136,7 @@ describe('values known only at deploy', () => {
     // WHEN
     new RestoredVolume(stack, 'Gp3', {
       snapshotId: Fn.importValue('SnapshotId'), availabilityZone: str(stack, 'Az'),
-      size: Size.gibibytes(num(stack, 'Size')), iops: num(stack, 'Iops'), throughput: num(stack, 'Throughput'),
+      size: Size.gibibytes(num(stack, 'Size')), iops: num(stack, 'Iops'), throughputMiBps: num(stack, 'Throughput'),
     });
     new RestoredVolume(stack, 'Io2', {
       snapshotId: 'snap-12345678', availabilityZone: 'us-east-1a', volumeType: ec2.EbsDeviceVolumeType.IO2, iops: num(stack, 'Io2Iops'),
@@ -159,7 +159,7 @@ describe('values known only at deploy', () => {
     })).toThrow(/schedules\[0\].hour must be between 0 and 23, got 24/);
     expect(() => new RestoredVolume(stack, 'Io2', {
       snapshotId: 'snap-12345678', availabilityZone: 'us-east-1a', volumeType: ec2.EbsDeviceVolumeType.IO2, iops: 1000,
-      throughput: Lazy.number({ produce: () => 500 }),
-    })).toThrow(/Test\/Io2: throughput must be left out for a volume that is not gp3/);
+      throughputMiBps: Lazy.number({ produce: () => 500 }),
+    })).toThrow(/Test\/Io2: throughputMiBps must be left out for io2 volumes, got '<token>'. Only gp3 volumes take a throughput/);
   });
 });
