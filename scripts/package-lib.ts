@@ -99,9 +99,15 @@ export function cleanCopy(): string {
 /** `npm pack` as a release runs it (prepack builds, postpack cleans); returns the tarball's path. */
 export function pack(dir: string): string {
   const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ec2-patterns-pack-'));
-  execFileSync('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], {
-    cwd: dir, env: { ...ENV, npm_config_update_notifier: 'false' }, stdio: 'pipe',
-  });
+  try {
+    execFileSync('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], {
+      cwd: dir, env: { ...ENV, npm_config_update_notifier: 'false' }, stdio: 'pipe', encoding: 'utf8',
+    });
+  } catch (e) {
+    // jsii reports what it rejects on stdout: show it, not only npm's exit status
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`npm pack failed in ${dir}:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
   const [tarball] = fs.readdirSync(dest).filter((f) => f.endsWith('.tgz'));
   return path.join(dest, tarball);
 }
