@@ -11,8 +11,9 @@
  *   fixture's constructor, so that a fragment may also import it itself without a duplicate
  *   identifier (a top-level import in the fixture would clash with the fragment's hoisted one);
  * - `this` and `stack` are a Stack, `ec2` is aws-cdk-lib/aws-ec2, and the names the pattern READMEs'
- *   fragments build on are declared: `vpc`, `instance`, `dataVolume`, `userData`, `goldenImage`,
- *   `nightly` (the README's nightly SnapshotPolicy).
+ *   fragments build on are declared (FREE_NAMES): `vpc`, `instance` and `web` (ec2.Instance),
+ *   `dataVolume`, `userData`, `goldenImage`, `nightly` (the snapshots README's SnapshotPolicy),
+ *   `backupKey` and `productionVolumeKey` (KMS keys).
  * A complete program (like the README's quick start) opts out with ```` ```ts nofixture ````.
  */
 import { execFile } from 'child_process';
@@ -29,7 +30,10 @@ const FREE_NAMES: Record<string, string> = {
   dataVolume: '$ec2.IVolume',
   userData: '$ec2.UserData',
   goldenImage: '$ec2.IMachineImage',
+  web: '$ec2.Instance',
   nightly: '$lib.SnapshotPolicy',
+  backupKey: '$kms.IKey',
+  productionVolumeKey: '$kms.IKey',
 };
 const CDK_NAMES = ['App', 'Stack', 'CfnOutput', 'Duration', 'RemovalPolicy', 'Size', 'Tags'];
 
@@ -48,6 +52,7 @@ export function rosettaFixture(dir: string): string {
     '// TypeScript examples of README.md, lib/*/README.md and the API docs compile (jsii-rosetta).',
     "import * as $cdk from 'aws-cdk-lib';",
     "import * as $ec2 from 'aws-cdk-lib/aws-ec2';",
+    "import * as $kms from 'aws-cdk-lib/aws-kms';",
     "import * as $constructs from 'constructs';",
     `import * as $lib from '${assembly.name}';`,
     '',

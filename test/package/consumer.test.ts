@@ -92,9 +92,14 @@ async function synthApps(): Promise<string> {
   return outdir;
 }
 
-function resourceTypes(outdir: string, stackName: string): Set<string> {
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stackName}.template.json`), 'utf8'));
-  return new Set(Object.values<{ Type: string }>(template.Resources).map((r) => r.Type));
+/** The resource types of an app's stacks: those whose name starts with the app's prefix (an app may put the golden AMI pipeline in a stack of its own). */
+function resourceTypes(outdir: string, prefix: string): Set<string> {
+  const types = new Set<string>();
+  for (const file of fs.readdirSync(outdir).filter((f) => f.startsWith(prefix) && f.endsWith('.template.json'))) {
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8'));
+    for (const r of Object.values<{ Type: string }>(template.Resources)) types.add(r.Type);
+  }
+  return types;
 }
 
 test('npm pack on a clean copy compiles the library (prepack) and leaves the copy as it found it (postpack)', () => {

@@ -9,11 +9,14 @@ import {
 } from 'cdk-ec2-patterns';
 
 const app = new App();
-const stack = new Stack(app, 'Consumer', { env: { region: 'us-east-1' } });
-const vpc: ec2.IVpc = new SecureVpc(stack, 'Network').vpc;
+const env = { region: 'us-east-1' };
+// 1. golden AMI, in a stack of its own: the launching stack reads the AMI id that the first build writes
+const images = new Stack(app, 'ConsumerImages', { env });
+const vpc: ec2.IVpc = new SecureVpc(images, 'Network').vpc;
+const pipeline = new GoldenImagePipeline(images, 'Web', { name: 'web', vpc, buildOnDeploy: true });
 
-// 1. golden AMI, 2. launch from it
-const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc });
+// 2. launch from it
+const stack = new Stack(app, 'Consumer', { env });
 const fleet = new InstanceFleet(stack, 'WebServers', { vpc, instanceCount: 2, image: FleetImage.fromMachineImage(pipeline.machineImage) });
 new AutoScalingFleet(stack, 'WebGroup', { vpc, image: FleetImage.fromSsmParameter('/imagebuilder/web/ami-id') });
 
