@@ -66,7 +66,8 @@ export function build(dir = ROOT, quiet = false): void {
 function sourceFiles(): string[] {
   try {
     const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return listed.split('\0').filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+    // regular files only: a node_modules symlink (a worktree sharing an install) is not matched by `node_modules/`
+    return listed.split('\0').filter((f) => f && !/^node_modules(\/|$)/.test(f) && fs.lstatSync(path.join(ROOT, f), { throwIfNoEntry: false })?.isFile());
   } catch {
     // not a git checkout (for example an unpacked source archive): everything but installs and output
     const skip = /^(node_modules|cdk\.out|\.git|dist)(\/|$)/;
