@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // TypeScript before JavaScript: a build left in lib/ (`npm run build` without `npm run clean`) must not shadow the sources.
+  moduleFileExtensions: ['ts', 'js', 'json', 'node'],
   // Type checking is `tsc --noEmit` in `npm test`; ts-jest only transpiles (isolatedModules in tsconfig.json).
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   // Unit tests run without the CloudFormation template-check engine (3 s and 350 MB per test file);
