@@ -144,6 +144,12 @@ export class AutoScalingFleet extends FleetBase {
     // A group behind a load balancer must replace instances the load balancer finds unhealthy
     // (HIPAA/NIST/PCI AutoScalingGroupELBHealthCheckRequired), whichever way it was attached.
     const cfn = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    // The AZs of the group's subnets, stated as well: CloudFormation accepts both when the subnets lie
+    // in those AZs (AWS::AutoScaling::AutoScalingGroup, AvailabilityZones and VPCZoneIdentifier), and
+    // Control Tower CT.AUTOSCALING.PR.1 reads only AvailabilityZones to see that a group spans two AZs.
+    const resolved = (az: string) => JSON.stringify(Stack.of(this).resolve(az));
+    const subnetAzs = vpc.selectSubnets(vpcSubnets).subnets.map((subnet) => subnet.availabilityZone);
+    cfn.availabilityZones = subnetAzs.filter((az, i) => subnetAzs.findIndex((other) => resolved(other) === resolved(az)) === i);
     cfn.healthCheckType = Lazy.string({
       produce: () => {
         const stack = Stack.of(this);

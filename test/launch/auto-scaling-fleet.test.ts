@@ -25,6 +25,28 @@ describe('AutoScalingFleet defaults', () => {
     template = Template.fromStack(stack);
   });
 
+  test('the group states the AZs of its subnets, so Control Tower CT.AUTOSCALING.PR.1 sees it span two', () => {
+    // GIVEN / WHEN a group in the private subnets of two AZs
+    const { template } = build();
+    // THEN (AvailabilityZones and VPCZoneIdentifier together are valid when the subnets lie in those
+    // AZs: CloudFormation Template Reference, AWS::AutoScaling::AutoScalingGroup)
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      AvailabilityZones: ['us-east-1a', 'us-east-1b'],
+      VPCZoneIdentifier: ['subnet-a', 'subnet-b'],
+    });
+  });
+
+  test('in a VPC the stack creates, the AZs are the subnets\' own tokens, each once', () => {
+    // GIVEN / WHEN a region-agnostic stack and the group's own VPC
+    const stack = new Stack(undefined, 'Agnostic');
+    new AutoScalingFleet(stack, 'Group', {});
+    // THEN
+    const [group] = Object.values(Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup'));
+    const azs = group.Properties.AvailabilityZones as unknown[];
+    expect(new Set(azs.map((az) => JSON.stringify(az))).size).toEqual(azs.length);
+    expect(azs.length).toEqual((group.Properties.VPCZoneIdentifier as unknown[]).length);
+  });
+
   test('the group rolls with an instance refresh that keeps every instance in service', () => {
     template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
       UpdatePolicy: Match.objectLike({
