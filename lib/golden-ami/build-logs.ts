@@ -8,23 +8,25 @@ import { allowCloudWatchLogs } from '../core/encryption';
 
 const SERVICE_LINKED_ROLE = 'role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 
-/** Where a pipeline's builds log: two encrypted log groups and an encrypted, access-logged bucket. @internal */
+/** Where a pipeline's builds log: two encrypted log groups and, with `s3Logs`, an encrypted, access-logged bucket. @internal */
 export interface BuildLogs {
   /** Log group of the image builds (the build instance writes to it). */
   readonly imageLogs: logs.LogGroup;
   /** Log group of the pipeline executions (Image Builder writes to it). */
   readonly pipelineLogs: logs.LogGroup;
-  /** Bucket of the build logs of the instances. */
-  readonly logBucket: s3.Bucket;
-  /** Bucket of the server access logs of `logBucket`. */
-  readonly accessLogBucket: s3.Bucket;
+  /** Bucket of the build logs of the instances, with `s3Logs`. */
+  readonly logBucket?: s3.Bucket;
+  /** Bucket of the server access logs of `logBucket`, with `s3Logs`. */
+  readonly accessLogBucket?: s3.Bucket;
 }
 
 /**
  * Creates the build logs of a pipeline, encrypted with `key`, and lets CloudWatch Logs, EventBridge
- * and the Image Builder service-linked role use the key. @internal
+ * and the Image Builder service-linked role use the key. The log buckets only with `s3Logs`: Image
+ * Builder streams the build logs to the image log group anyway (EC2 Image Builder User Guide,
+ * "Monitor Image Builder logs with Amazon CloudWatch Logs"). @internal
  */
-export function createBuildLogs(scope: Construct, name: string, key: kms.IKey, retention: logs.RetentionDays): BuildLogs {
+export function createBuildLogs(scope: Construct, name: string, key: kms.IKey, retention: logs.RetentionDays, s3Logs: boolean): BuildLogs {
   // Retained log groups keep the logs of a failed build (a test or CVE gate that failed the first
   // deploy), so their names must not be reused: a retry after the rollback, or a redeploy after
   // `cdk destroy`, would fail with "already exists". Every stack creation gets a new stack id, so a
@@ -39,7 +41,7 @@ export function createBuildLogs(scope: Construct, name: string, key: kms.IKey, r
   const pipelineLogs = new logs.LogGroup(scope, 'PipelineLogs', {
     logGroupName: pipelineLogGroupName, encryptionKey: key, retention, removalPolicy: RemovalPolicy.RETAIN,
   });
-  return { imageLogs, pipelineLogs, ...createLogBuckets(scope, key, retention) };
+  return { imageLogs, pipelineLogs, ...(s3Logs ? createLogBuckets(scope, key, retention) : {}) };
 }
 
 /** Key policy: CloudWatch Logs for the two log groups, EventBridge and the Image Builder service-linked role for SNS. */

@@ -17,8 +17,8 @@ export interface BuildResources {
   readonly managedComponents: string[];
   /** Log group of the image builds. */
   readonly imageLogs: logs.ILogGroup;
-  /** Bucket of the build logs. */
-  readonly logBucket: s3.IBucket;
+  /** Bucket of the build logs, if the instances upload them to S3 as well (`s3Logs`). */
+  readonly logBucket?: s3.IBucket;
   /** Key of the build logs. */
   readonly encryptionKey: kms.IKey;
   /** Whether Image Builder runs its SSM inventory association on the build instance. */
@@ -27,7 +27,7 @@ export interface BuildResources {
 
 /**
  * Grants the build instances' permissions beyond the SSM agent: what EC2InstanceProfileForImageBuilder
- * grants, scoped to this pipeline's components, log group and log prefix. @internal
+ * grants, scoped to this pipeline's components, log group and (with `s3Logs`) log prefix. @internal
  */
 export function grantBuildPermissions(grantee: iam.IGrantable, build: BuildResources): void {
   const managedArns = build.managedComponents.map((c) => `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:aws:component/${c}/*`);
@@ -35,9 +35,7 @@ export function grantBuildPermissions(grantee: iam.IGrantable, build: BuildResou
   const managedResources = `arn:${Aws.PARTITION}:s3:::ec2imagebuilder*/*`;
   allow(grantee, 'ReadImageBuilderManagedResources', ['s3:GetObject'], [managedResources]);
   allow(grantee, 'WriteBuildLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], [build.imageLogs.logGroupArn]);
-  const logObjects = build.logBucket.arnForObjects(`${build.name}/*`);
-  allow(grantee, 'WriteBuildLogObjects', ['s3:PutObject'], [logObjects]);
-  allow(grantee, 'EncryptBuildLogObjects', ['kms:GenerateDataKey', 'kms:Decrypt'], [build.encryptionKey.keyArn], { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } });
+  if (build.logBucket) grantLogObjects(grantee, build.logBucket, build.name, build.encryptionKey);
   if (build.enhancedImageMetadata) grantInventory(grantee);
   // The statements land in a customer-managed policy below the grantee (a ManagedPolicyRole, or the
   // policy core/iam.ts attaches to a role you bring), so the acknowledgements sit there.
@@ -46,6 +44,15 @@ export function grantBuildPermissions(grantee: iam.IGrantable, build: BuildResou
       + 'chosen at build time (arn:...:aws:component/<name>/<version>/<build>); the grant is limited to the named components.');
     acknowledgeWildcardResources(grantee, [managedResources], 'AWS-managed components download their payloads from '
       + 'AWS-owned ec2imagebuilder-* buckets whose exact names are region- and release-specific (EC2InstanceProfileForImageBuilder).');
+  }
+}
+
+/** Uploads of the build logs under this pipeline's prefix of the log bucket, encrypted with the log key. */
+function grantLogObjects(grantee: iam.IGrantable, bucket: s3.IBucket, name: string, key: kms.IKey): void {
+  const logObjects = bucket.arnForObjects(`${name}/*`);
+  allow(grantee, 'WriteBuildLogObjects', ['s3:PutObject'], [logObjects]);
+  allow(grantee, 'EncryptBuildLogObjects', ['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn], { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } });
+  if (grantee instanceof Construct) {
     acknowledgeWildcardResources(grantee, [logObjects], 'Build instances write their logs as new objects under this pipeline\'s '
       + 'prefix of the build log bucket; object keys are generated per build, only s3:PutObject is allowed.');
   }

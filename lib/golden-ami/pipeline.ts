@@ -48,10 +48,10 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
   public readonly role: iam.IRole;
   /** Security group of the build and test instances. */
   public readonly securityGroup: ec2.ISecurityGroup;
-  /** Bucket of the build logs. */
-  public readonly logBucket: s3.IBucket;
-  /** Bucket of the server access logs of the log bucket. */
-  public readonly accessLogBucket: s3.IBucket;
+  /** Bucket of the build logs, if `s3Logs`. */
+  public readonly logBucket?: s3.IBucket;
+  /** Bucket of the server access logs of the log bucket, if `s3Logs`. */
+  public readonly accessLogBucket?: s3.IBucket;
   /** Topic Image Builder notifies when an image is AVAILABLE or FAILED. */
   public readonly topic: sns.ITopic;
   /** Key of logs and notifications. */
@@ -88,7 +88,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
     // Logs and notifications, encrypted with one customer-managed key.
     this.ebsEncryptionKey = props.ebsEncryptionKey;
     this.encryptionKey = keyOrCreate(this, 'Key', props.encryptionKey, { description: `Build logs and notifications of the ${name} image pipeline` });
-    const buildLogs = createBuildLogs(this, name, this.encryptionKey, props.logRetention ?? logs.RetentionDays.ONE_YEAR);
+    const buildLogs = createBuildLogs(this, name, this.encryptionKey, props.logRetention ?? logs.RetentionDays.ONE_YEAR, props.s3Logs ?? false);
     this.logBucket = buildLogs.logBucket;
     this.accessLogBucket = buildLogs.accessLogBucket;
     this.topic = createSecureTopic(this, 'Notifications', { displayName: `${name} image builds`.slice(0, 100), key: this.encryptionKey });
@@ -118,7 +118,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
       subnetId: vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds[0],
       securityGroupIds: [this.securityGroup.securityGroupId],
       instanceMetadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: node.httpPutResponseHopLimit },
-      logging: { s3Logs: { s3BucketName: this.logBucket.bucketName, s3KeyPrefix: `${name}/` } },
+      logging: this.logBucket ? { s3Logs: { s3BucketName: this.logBucket.bucketName, s3KeyPrefix: `${name}/` } } : undefined,
       snsTopicArn: this.topic.topicArn,
       terminateInstanceOnFailure: true,
       resourceTags: { [PIPELINE_TAG]: name },

@@ -104,10 +104,22 @@ export interface GoldenImagePipelineProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * How long build logs are kept (S3 objects and log groups).
+   * How long build logs are kept (log groups, and the S3 objects with `s3Logs`).
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Whether the build instances also upload their logs to an S3 bucket (the infrastructure
+   * configuration's `Logging.S3Logs`): a KMS-encrypted, versioned bucket with server access logs to a
+   * second bucket, both retained. Image Builder streams every build's logs to the image log group in
+   * CloudWatch Logs anyway (EC2 Image Builder User Guide, "Monitor Image Builder logs with Amazon
+   * CloudWatch Logs"), so the buckets hold a second copy: they cost storage and requests, and fail
+   * AWS Control Tower's proactive controls CT.S3.PR.2, .4, .9 and .10. Turn it on when your log
+   * archive is S3-based.
+   * @default false - build logs go to the encrypted CloudWatch Logs group only; no buckets, and no
+   * S3 permissions in the build role
+   */
+  readonly s3Logs?: boolean;
   /**
    * When the pipeline builds on its own.
    * @default BuildSchedule.weekly() - Sundays 04:00 UTC, disabled after 3 consecutive failures

@@ -4,6 +4,9 @@
  * - AmazonSSMManagedInstanceCore (AWS Managed Policy Reference, v2): the SSM agent;
  * - EC2InstanceProfileForImageBuilder (EC2 Image Builder User Guide, "Use AWS managed policies for
  *   EC2 Image Builder"): components, their payloads and the build logs;
+ * - S3 logs (`s3Logs`, off by default: Image Builder streams the build logs to CloudWatch Logs
+ *   anyway, EC2 Image Builder User Guide, "Monitor Image Builder logs with Amazon CloudWatch Logs"):
+ *   the log key through S3 for the uploads;
  * - enhanced image metadata (Image Builder User Guide, "Image Builder image metadata"): an SSM
  *   Inventory association (AWS-GatherSoftwareInventory) on the build instance, which the agent runs
  *   with the inventory subset of AmazonSSMManagedInstanceCore. An instance holds one inventory
@@ -14,7 +17,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { GoldenImagePipeline, GoldenImagePipelineProps } from '../../lib/golden-ami';
 import { importedVpc, testStack } from '../util';
 
-type Decision = { granted: true } | { granted: false; because: string } | { granted: 'with enhanced metadata' };
+type Decision = { granted: true } | { granted: false; because: string } | { granted: 'with enhanced metadata' } | { granted: 'with S3 logs' };
 
 const SSM_MANAGED_INSTANCE_CORE: Record<string, Decision> = {
   'ssm:DescribeAssociation': { granted: 'with enhanced metadata' },
@@ -47,7 +50,7 @@ const SSM_MANAGED_INSTANCE_CORE: Record<string, Decision> = {
 const EC2_INSTANCE_PROFILE_FOR_IMAGE_BUILDER: Record<string, Decision> = {
   'imagebuilder:GetComponent': { granted: true },
   'imagebuilder:GetMarketplaceResource': { granted: false, because: 'AWS Marketplace components; the recipe takes none' },
-  'kms:Decrypt': { granted: true }, // for the build log key through S3; components are not KMS-encrypted
+  'kms:Decrypt': { granted: 'with S3 logs' }, // for the build log key through S3; components are not KMS-encrypted
   's3:GetObject': { granted: true },
   'logs:CreateLogGroup': { granted: false, because: 'the pipeline creates its log groups itself' },
   'logs:CreateLogStream': { granted: true },
@@ -77,6 +80,7 @@ describe.each([
 ])('the build role against %s', (_policy, decisions) => {
   const off = roleActions();
   const on = roleActions({ enhancedImageMetadata: true });
+  const s3Logs = roleActions({ s3Logs: true });
 
   test.each(Object.entries(decisions))('%s', (action, decision) => {
     if (decision.granted === true) {
@@ -84,9 +88,13 @@ describe.each([
     } else if (decision.granted === 'with enhanced metadata') {
       expect(off.actions).not.toContain(action);
       expect(on.actions).toContain(action);
+    } else if (decision.granted === 'with S3 logs') {
+      expect(off.actions).not.toContain(action);
+      expect(s3Logs.actions).toContain(action);
     } else {
       expect(decision.because.length).toBeGreaterThan(10);
       expect(on.actions).not.toContain(action);
+      expect(s3Logs.actions).not.toContain(action);
     }
   });
 });

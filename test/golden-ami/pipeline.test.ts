@@ -58,7 +58,7 @@ describe('GoldenImagePipeline with only a name', () => {
       InstanceTypes: ['t3.medium'],
       SubnetId: { Ref: Match.stringLikeRegexp('WebVpcPrivateSubnet1') },
       SnsTopicArn: { Ref: Match.stringLikeRegexp('WebNotifications') },
-      Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('WebLogs') }, S3KeyPrefix: 'web/' } },
+      Logging: Match.absent(),
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
   });
@@ -74,26 +74,28 @@ describe('GoldenImagePipeline with only a name', () => {
         Statement: Match.arrayWith([
           Match.objectLike({ Sid: 'SsmAgentRegistration' }),
           Match.objectLike({ Sid: 'ReadRecipeComponents', Action: 'imagebuilder:GetComponent' }),
-          Match.objectLike({ Sid: 'WriteBuildLogObjects', Action: 's3:PutObject' }),
-          Match.objectLike({ Sid: 'EncryptBuildLogObjects', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebKey'), 'Arn'] } }),
+          Match.objectLike({ Sid: 'WriteBuildLogGroup', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
         ]),
       },
     });
     template.resourceCountIs('AWS::IAM::InstanceProfile', 1);
   });
 
-  test('keeps build logs in a KMS-encrypted, versioned, private, TLS-only bucket with access logging and expiry', () => {
-    template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
-      VersioningConfiguration: { Status: 'Enabled' },
-      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('WebAccessLogs') } },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
-    });
-    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    });
+  test('keeps build logs in encrypted, expiring CloudWatch Logs groups only: no S3 buckets, no S3 permissions', () => {
+    // Image Builder streams the build logs to CloudWatch Logs by default (EC2 Image Builder User
+    // Guide, "Monitor Image Builder logs with Amazon CloudWatch Logs",
+    // https://docs.aws.amazon.com/imagebuilder/latest/userguide/monitor-cwlogs.html): the image
+    // log group holds every build's logs, so S3 logs (Logging.S3Logs) would be a second copy.
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    template.resourceCountIs('AWS::S3::BucketPolicy', 0);
+    expect(pipeline.logBucket).toBeUndefined();
+    expect(pipeline.accessLogBucket).toBeUndefined();
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string; Action: string | string[] }>);
+    expect(statements.map((x) => x.Sid)).not.toEqual(expect.arrayContaining(['WriteBuildLogObjects']));
+    expect(statements.map((x) => x.Sid)).not.toEqual(expect.arrayContaining(['EncryptBuildLogObjects']));
+    expect(statements.flatMap((x) => [x.Action].flat()).filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject']);
+    template.resourceCountIs('AWS::Logs::LogGroup', 3); // image, pipeline and the VPC's flow logs
     template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
   });
 
@@ -379,12 +381,62 @@ describe('GoldenImagePipeline with a role you bring', () => {
   });
 });
 
+describe('GoldenImagePipeline with s3Logs', () => {
+  // GIVEN a pipeline that also uploads its build logs to S3
+  const stack = testStack();
+  const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', s3Logs: true });
+  // WHEN
+  const template = Template.fromStack(stack);
+
+  test('points the infrastructure configuration at the log bucket, under the pipeline\'s prefix', () => {
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('WebLogs') }, S3KeyPrefix: 'web/' } },
+    });
+    expect(pipeline.logBucket).toBeDefined();
+    expect(pipeline.accessLogBucket).toBeDefined();
+  });
+
+  test('lets the build role put objects under that prefix only, encrypted with the log key through S3', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'WriteBuildLogObjects',
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('WebLogs'), 'Arn'] }, '/web/*']] },
+          }),
+          Match.objectLike({
+            Sid: 'EncryptBuildLogObjects',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebKey'), 'Arn'] },
+            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('keeps the build logs in a KMS-encrypted, versioned, private, TLS-only bucket with access logging and expiry', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('WebAccessLogs') } },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
+  });
+});
+
 describe('GoldenImagePipeline in an app without the recommended feature flags', () => {
   test('build-log access logging uses a bucket policy, not ACLs (which BucketOwnerEnforced forbids)', () => {
     // GIVEN an app with no context at all, as a consumer's app may be
     const stack = new Stack(new App(), 'NoFlags', { env: { region: 'us-east-1' } });
     // WHEN
-    new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc: importedVpc(stack) });
+    new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc: importedVpc(stack), s3Logs: true });
     // THEN
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { LogFilePrefix: 'build-logs/' } });
