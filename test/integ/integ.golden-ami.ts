@@ -18,7 +18,7 @@ import { App, AppProps, Duration, Stack } from 'aws-cdk-lib';
 import * as path from 'path';
 import { resolveEnv } from '../../bin/compliance';
 import { GoldenImagePipeline, ImageComponent } from '../../lib/golden-ami';
-import { deleteEverythingOnDestroy, deleteImageOnDestroy, integApp, integTest } from './support';
+import { deleteEverythingOnDestroy, deleteImageOnDestroy, integApp, integTest, SETTLED } from './support';
 
 const ASSETS = path.join(__dirname, '..', '..', 'examples', 'assets');
 const AMI_TAG = { key: 'integ-test', value: 'cdk-ec2-patterns-golden-ami' };
@@ -53,7 +53,8 @@ export function createApp(props: AppProps = {}): App {
 
   // The parameter that launch stacks read holds the AMI built on this deploy.
   integ.assertions.awsApiCall('SSM', 'getParameter', { Name: golden.amiParameterName })
-    .expect(ExpectedResult.objectLike({ Parameter: { Value: golden.imageId } }));
+    .expect(ExpectedResult.objectLike({ Parameter: { Value: golden.imageId } }))
+    .waitForAssertions(SETTLED);
 
   // The AMI is available and tagged; no block device of it is unencrypted, and its one root
   // snapshot is encrypted (DescribeImages filter block-device-mapping.encrypted, EC2 API Reference).
@@ -64,11 +65,12 @@ export function createApp(props: AppProps = {}): App {
         State: 'available',
         Tags: Match.arrayWith([{ Key: AMI_TAG.key, Value: AMI_TAG.value }]),
       }],
-    }));
+    }))
+    .waitForAssertions(SETTLED);
   integ.assertions.awsApiCall('EC2', 'describeImages', {
     ImageIds: [golden.imageId],
     Filters: [{ Name: 'block-device-mapping.encrypted', Values: ['false'] }],
-  }).expect(ExpectedResult.objectLike({ Images: [] }));
+  }).expect(ExpectedResult.objectLike({ Images: [] })).waitForAssertions(SETTLED);
 
   // Image Builder's own view: the image resource finished and is AVAILABLE.
   integ.assertions.awsApiCall('imagebuilder', 'getImage', { imageBuildVersionArn: golden.image!.attrArn })

@@ -20,7 +20,7 @@ import { ExpectedResult } from '@aws-cdk/integ-tests-alpha';
 import { App, AppProps, Duration, Size, Stack } from 'aws-cdk-lib';
 import { resolveEnv } from '../../bin/compliance';
 import { AutoScalingFleet, FleetImage, InstanceFleet } from '../../lib/launch';
-import { deleteEverythingOnDestroy, integApp, integTest, ssmOnline } from './support';
+import { deleteEverythingOnDestroy, integApp, integTest, ssmOnline, SETTLED } from './support';
 
 /** The image both fleets launch: what `FleetImage.latestAmazonLinux2023()` reads for t3 (x86_64) instances. */
 const AL2023_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
@@ -74,10 +74,10 @@ export function createApp(props: AppProps = {}): App {
     // Every attached volume is encrypted: none with encrypted=false, and the root plus the data volume with encrypted=true.
     integ.assertions.awsApiCall('EC2', 'describeVolumes', {
       Filters: [{ Name: 'attachment.instance-id', Values: [id] }, { Name: 'encrypted', Values: ['false'] }],
-    }).expect(ExpectedResult.objectLike({ Volumes: [] }));
+    }).expect(ExpectedResult.objectLike({ Volumes: [] })).waitForAssertions(SETTLED);
     integ.assertions.awsApiCall('EC2', 'describeVolumes', {
       Filters: [{ Name: 'attachment.instance-id', Values: [id] }],
-    }).expect(ExpectedResult.objectLike({ Volumes: [{ Encrypted: true }, { Encrypted: true }] }));
+    }).expect(ExpectedResult.objectLike({ Volumes: [{ Encrypted: true }, { Encrypted: true }] })).waitForAssertions(SETTLED);
   }
   ssmOnline(integ, ids);
 

@@ -61,7 +61,9 @@ export function createApp(props: AppProps = {}): App {
 
   // Every node online in the cluster with the file system mounted, asked on each node. crm_mon is
   // pacemaker's status tool (`pcs status` prints its output); its XML lists each node with
-  // online="true|false". The nodes install and join at first boot, so each check waits up to 20 min.
+  // online="true|false" (checked against Debian 12's pacemaker 2.1.5: `CIB_file=cib.xml crm_mon
+  // --one-shot --output-as=xml` on a two-node CIB counts 2, or 1 with a node offline, and 0 when
+  // crm_mon cannot run yet). The nodes install and join at first boot, so each check waits up to 20 min.
   const mount = `${MOUNT_ROOT}/${VOLUME}`;
   const clusterUp = [
     'set -u',

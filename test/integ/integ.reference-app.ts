@@ -24,7 +24,7 @@ import { WebServersStack } from '../../bin/stacks/launch';
 import { MultiAttachStack } from '../../bin/stacks/multi-attach';
 import { SnapshotsStack } from '../../bin/stacks/snapshots';
 import { ElasticIpFailover } from '../../lib/eip-failover';
-import { deleteEverythingOnDestroy, deleteImageOnDestroy, integTest } from './support';
+import { deleteEverythingOnDestroy, deleteImageOnDestroy, integTest, SETTLED } from './support';
 
 export function createApp(props: AppProps = {}): App {
   const app = createReferenceApp(props);
@@ -46,7 +46,8 @@ export function createApp(props: AppProps = {}): App {
 
   // Golden AMI → web servers: the parameter holds the image built on deploy, and the servers run it.
   integ.assertions.awsApiCall('SSM', 'getParameter', { Name: golden.pipeline.amiParameterName })
-    .expect(ExpectedResult.objectLike({ Parameter: { Value: imageId } }));
+    .expect(ExpectedResult.objectLike({ Parameter: { Value: imageId } }))
+    .waitForAssertions(SETTLED);
   for (const id of webServers) {
     integ.assertions.awsApiCall('EC2', 'describeInstances', { InstanceIds: [id] })
       .expect(ExpectedResult.objectLike({ Reservations: [{ Instances: [{ ImageId: imageId, State: { Name: 'running' } }] }] }))
@@ -61,12 +62,14 @@ export function createApp(props: AppProps = {}): App {
   // Snapshots → web servers and cluster: both policies run, each target carries its policy's tag.
   for (const policy of [snapshots.nightly, snapshots.hourly]) {
     integ.assertions.awsApiCall('DLM', 'getLifecyclePolicy', { PolicyId: policy.policyId })
-      .expect(ExpectedResult.objectLike({ Policy: { State: 'ENABLED' } }));
+      .expect(ExpectedResult.objectLike({ Policy: { State: 'ENABLED' } }))
+      .waitForAssertions(SETTLED);
   }
   const nightlyTag = { Name: `tag:${snapshots.nightly.targetTagKey}`, Values: [snapshots.nightly.targetTagValue] };
   for (const id of webServers) {
     integ.assertions.awsApiCall('EC2', 'describeInstances', { InstanceIds: [id], Filters: [nightlyTag] })
-      .expect(ExpectedResult.objectLike({ Reservations: [{ Instances: [{ InstanceId: id }] }] }));
+      .expect(ExpectedResult.objectLike({ Reservations: [{ Instances: [{ InstanceId: id }] }] }))
+      .waitForAssertions(SETTLED);
   }
 
   // Cluster → snapshots: the shared volume is attached to both nodes and targeted by the hourly policy.

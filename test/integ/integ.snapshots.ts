@@ -22,7 +22,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { resolveEnv } from '../../bin/compliance';
 import { InstanceFleet } from '../../lib/launch';
 import { SnapshotPolicy, SnapshotRetention, SnapshotSchedule } from '../../lib/snapshots';
-import { allowCall, deleteEverythingOnDestroy, integApp, integTest } from './support';
+import { allowCall, deleteEverythingOnDestroy, integApp, integTest, SETTLED } from './support';
 
 /** Tag on what the assertions create, so a failed run can be found and cleaned up. */
 const INTEG_TAG = { Key: 'integ-test', Value: 'cdk-ec2-patterns-snapshots' };
@@ -64,11 +64,12 @@ export function createApp(props: AppProps = {}): App {
   // The policy runs and targets the volume's tag (DLM API Reference, GetLifecyclePolicy: State, PolicyDetails.TargetTags).
   const targetTag = { Key: policy.targetTagKey, Value: policy.targetTagValue };
   integ.assertions.awsApiCall('DLM', 'getLifecyclePolicy', { PolicyId: policy.policyId })
-    .expect(ExpectedResult.objectLike({ Policy: { State: 'ENABLED', PolicyDetails: { TargetTags: [targetTag] } } }));
+    .expect(ExpectedResult.objectLike({ Policy: { State: 'ENABLED', PolicyDetails: { TargetTags: [targetTag] } } }))
+    .waitForAssertions(SETTLED);
   integ.assertions.awsApiCall('EC2', 'describeVolumes', {
     VolumeIds: [volume.volumeId],
     Filters: [{ Name: `tag:${targetTag.Key}`, Values: [targetTag.Value] }],
-  }).expect(ExpectedResult.objectLike({ Volumes: [{ VolumeId: volume.volumeId, Encrypted: true }] }));
+  }).expect(ExpectedResult.objectLike({ Volumes: [{ VolumeId: volume.volumeId, Encrypted: true }] })).waitForAssertions(SETTLED);
 
   // The restore runbook. A snapshot of an encrypted volume is encrypted with its key, and so is a
   // volume created from it when no other key is given (EBS User Guide, "How EBS encryption works").

@@ -5,10 +5,10 @@
  * An integ app is a CDK app with an `IntegTest` (aws-cdk's `@aws-cdk/integ-tests-alpha`): the
  * stacks under test plus a DeployAssert stack whose custom resources call AWS APIs after the
  * stacks deployed and fail the deployment when an expectation is not met. The README section
- * "Verify in your own account" says how to deploy one; `test/integ/integ.test.ts` synthesizes
+ * "Verify in your own account" says how to deploy one; `test/integ/offline.test.ts` synthesizes
  * every one offline and compares it with its snapshot.
  */
-import { AwsApiCall, ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { AwsApiCall, ExpectedResult, IApiCall, IntegTest, Match, WaiterStateMachineOptions } from '@aws-cdk/integ-tests-alpha';
 import { App, AppProps, Aspects, Duration, IAspect, RemovalPolicies, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -107,6 +107,16 @@ export function integTest(app: App, id: string, testCases: Stack[]): IntegTest {
   });
   return new IntegTest(app, id, { testCases, assertionStack });
 }
+
+/**
+ * Waiting options for a check that should already hold once the stacks are deployed. Every
+ * expectation in these tests goes through a waiter, because only a waiter's failure fails the
+ * deployment: a plain `expect` records a mismatch in the assertion stack's `AssertionResults`
+ * outputs, which integ-runner reads and `cdk deploy` does not (integ-tests-alpha 2.245,
+ * EqualsAssertionProps.failDeployment "@default false"; the waiter's state machine retries on
+ * every error and fails the custom resource when its time is up).
+ */
+export const SETTLED: WaiterStateMachineOptions = { totalTimeout: Duration.minutes(2), interval: Duration.seconds(15) };
 
 /** Adds a statement to the functions that run a call and, if it waits, its retries. */
 export function allowCall(call: IApiCall, statement: { Effect: string; Action: string[]; Resource: string[] }): void {

@@ -18,7 +18,8 @@ import { IMAGE_REVISION_CONTEXT } from './integ.launch';
 import { IntegAppFactory } from './support';
 
 const DIR = __dirname;
-const INTEG_FILES = fs.readdirSync(DIR).filter((f) => /^integ\..+\.ts$/.test(f) && !f.endsWith('.test.ts')).sort();
+/** The integ apps: `integ.<name>.ts`, the names integ-runner looks for in TypeScript. */
+const INTEG_FILES = fs.readdirSync(DIR).filter((f) => /^integ\.[^.]+\.ts$/.test(f)).sort();
 
 interface Synthesized {
   readonly manifest: { testCases: Record<string, { stacks: string[]; assertionStack: string }> };
@@ -83,6 +84,9 @@ describe.each(INTEG_FILES)('%s', (file) => {
     const assertions = Object.values(templates[cases[0].assertionStack].Resources)
       .filter((r) => r.Type.startsWith('Custom::DeployAssert@SdkCall'));
     expect(assertions.length).toBeGreaterThanOrEqual(3);
+    // and every expectation waits: only a waiter's failure fails `cdk deploy` (see SETTLED in support.ts)
+    const notWaiting = assertions.filter((r) => r.Properties?.expected !== undefined && r.Properties?.stateMachineArn === undefined);
+    expect(notWaiting).toEqual([]);
   });
 
   test('cleans up after itself: nothing that holds data or costs money is retained, no instance is protected', () => {
