@@ -14,7 +14,7 @@
  * Cost: about US$0.50 for an hour (four t3.small instances, eight gp3 volumes, two NAT gateways,
  *   KMS keys for their pending-deletion window).
  * Clean-up: `cdk destroy` removes everything: the data volumes are deleted with their instances
- *   (`keepOnTermination: false`) and termination protection is off, both set below for the test only.
+ *   and termination protection is off, both set below for the test only.
  */
 import { ExpectedResult } from '@aws-cdk/integ-tests-alpha';
 import { App, AppProps, Duration, Size, Stack } from 'aws-cdk-lib';
@@ -37,11 +37,10 @@ export function createApp(props: AppProps = {}): App {
   const fleet = new InstanceFleet(servers, 'Servers', {
     instanceCount: 2,
     image: FleetImage.latestAmazonLinux2023(),
-    // Test setting: the data volumes go with the instances (the library keeps them by default).
-    dataVolumes: [{ deviceName: '/dev/sdf', size: Size.gibibytes(1), keepOnTermination: false }],
-    // Test setting: `cdk destroy` may terminate the servers.
-    terminationProtection: false,
+    dataVolumes: [{ deviceName: '/dev/sdf', size: Size.gibibytes(1) }],
   });
+  // Test settings: the servers lose their termination protection and their data volumes go with
+  // them (the library protects both by default).
   deleteEverythingOnDestroy(servers);
 
   // A stack of its own: cdk-nag 3.0.2's AwsSolutions-EC26 throws on standalone instances that

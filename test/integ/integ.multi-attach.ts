@@ -36,10 +36,10 @@ export function createApp(props: AppProps = {}): App {
     // deleteEverythingOnDestroy below overrides that for this test stack alone.
     volumes: [{ name: VOLUME, size: Size.gibibytes(4), iops: 100 }],
     filesystem: ClusterFilesystem.gfs2({ mountRoot: MOUNT_ROOT }),
-    // Test settings: no backup vault that would outlive the stack, and nodes `cdk destroy` may end.
+    // Test setting: no backup vault that would outlive the stack.
     backup: ClusterBackup.external('Integ test: the volume holds only a probe file and is deleted with the test stack.'),
-    terminationProtection: false,
   });
+  // Test settings: the volume is deleted and the nodes lose their termination protection.
   deleteEverythingOnDestroy(stack);
 
   const integ = integTest(app, 'MultiAttach', [stack]);

@@ -35,7 +35,7 @@ export function createApp(props: AppProps = {}): App {
   });
 
   // The instance a restored volume is attached to; the data volume lives in its Availability Zone.
-  const host = new InstanceFleet(stack, 'Host', { instanceCount: 1, terminationProtection: false }).instances[0];
+  const host = new InstanceFleet(stack, 'Host', { instanceCount: 1 }).instances[0];
   const az = host.instanceAvailabilityZone;
 
   const key = new kms.Key(stack, 'VolumeKey', {
