@@ -59,22 +59,10 @@ export function createApp(props: AppProps = {}): App {
     }))
     .waitForAssertions({ totalTimeout: Duration.minutes(10), interval: Duration.seconds(15) });
 
-  // Every node online in the cluster with the file system mounted, asked on each node. crm_mon is
-  // pacemaker's status tool (`pcs status` prints its output); its XML lists each node with
-  // online="true|false" (checked against Debian 12's pacemaker 2.1.5: `CIB_file=cib.xml crm_mon
-  // --one-shot --output-as=xml` on a two-node CIB counts 2, or 1 with a node offline, and 0 when
-  // crm_mon cannot run yet). The nodes install and join at first boot, so each check waits up to 20 min.
+  // Every node online in the cluster with the file system mounted, asked on each node (up to 20
+  // min: the nodes install and join at first boot).
   const mount = `${MOUNT_ROOT}/${VOLUME}`;
-  const clusterUp = [
-    'set -u',
-    'for attempt in $(seq 1 80); do',
-    `  online=$(crm_mon --one-shot --output-as=xml 2>/dev/null | grep -c '<node .*online="true"' || true)`,
-    `  if [ "$online" -eq ${NODES} ] && mountpoint -q ${mount}; then pcs status; echo "CLUSTER-UP nodes=$online"; exit 0; fi`,
-    '  sleep 15',
-    'done',
-    'pcs status || true',
-    'exit 1',
-  ];
+  const clusterUp = clusterUpScript(NODES, mount);
   const online = ssmOnline(integ, ids, Duration.minutes(15));
   const checks = ids.map((id) => {
     const run = runShell(integ, id, clusterUp, { expectedOutput: `CLUSTER-UP nodes=${NODES}`, timeout: Duration.minutes(20) });
@@ -91,6 +79,26 @@ export function createApp(props: AppProps = {}): App {
     write.result.next(read.send);
   }
   return app;
+}
+
+/**
+ * A shell script that waits until `nodes` nodes are online in pacemaker and `mount` is mounted on
+ * this node, then prints `CLUSTER-UP nodes=<n>`; it fails after `attempts` tries 15 s apart.
+ * crm_mon is pacemaker's status tool (`pcs status` prints its output); its XML lists each node with
+ * online="true|false" (test/integ/scripts.test.ts runs the script on output of Debian 12's
+ * pacemaker 2.1.5 `crm_mon --one-shot --output-as=xml`).
+ */
+export function clusterUpScript(nodes: number, mount: string, attempts = 80): string[] {
+  return [
+    'set -u',
+    `for _ in $(seq 1 ${attempts}); do`,
+    `  online=$(crm_mon --one-shot --output-as=xml 2>/dev/null | grep -c '<node .*online="true"' || true)`,
+    `  if [ "$online" -eq ${nodes} ] && mountpoint -q ${mount}; then pcs status; echo "CLUSTER-UP nodes=$online"; exit 0; fi`,
+    '  sleep 15',
+    'done',
+    'pcs status || true',
+    'exit 1',
+  ];
 }
 
 if (require.main === module) {
