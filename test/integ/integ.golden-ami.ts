@@ -11,7 +11,8 @@
  *   hour, a few GiB of snapshot for the minutes the AMI lives, KMS key for its pending-deletion
  *   window, log storage); Amazon Inspector scans the build instance if it is enabled in the account.
  * Clean-up: `cdk destroy` deletes the image with its AMI and snapshots (DeletionSettings below)
- *   and every other resource except the two log buckets (see README, "Verify in your own account").
+ *   and every other resource except the two log buckets and the AMI id parameter that Image
+ *   Builder's distribution wrote (README, "Verify in your own account", lists both).
  */
 import { ExpectedResult, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, AppProps, Duration, Stack } from 'aws-cdk-lib';

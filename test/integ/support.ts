@@ -32,8 +32,8 @@ export function integApp(props: AppProps = {}): App {
 /**
  * The test stack's own clean-up, visible in each test: everything the library retains by default
  * (volumes, keys, log groups, Elastic IPs, images) is deleted with the stack, and instances lose
- * their termination protection so `cdk destroy` can end them, with their EBS volumes. The library's defaults stay as they
- * are; only this test stack is changed.
+ * their termination protection so `cdk destroy` can end them, with their EBS volumes. The
+ * library's defaults stay as they are; only this test stack is changed.
  *
  * S3 buckets stay retained: CloudFormation cannot delete a bucket that holds objects (the build
  * logs), so a DESTROY policy would fail `cdk destroy`. The README lists them for manual removal.
@@ -69,10 +69,11 @@ class DisposableInstances implements IAspect {
  * destroyed: a DELETE policy plus DeletionSettings with a role Image Builder assumes to delete
  * them. "If you specify the Retain option in the DeletionPolicy or UpdateReplacePolicy, Image
  * Builder does not delete the underlying resources" (CloudFormation Template Reference,
- * AWS::ImageBuilder::Image DeletionSettings). The role carries the AWS managed policy Image
- * Builder documents for deleting images and their AMIs and snapshots
- * (EC2ImageBuilderLifecycleExecutionPolicy, AWS Managed Policy reference), which only acts on
- * AMIs tagged `CreatedBy: EC2 Image Builder`.
+ * AWS::ImageBuilder::Image DeletionSettings). The page names no permissions; the role carries the
+ * AWS managed policy for Image Builder deleting its images with their AMIs and snapshots
+ * (EC2ImageBuilderLifecycleExecutionPolicy, AWS Managed Policy reference; the role of the request
+ * that DeletionSettings answers, aws/ec2-image-builder-roadmap#110). It only acts on AMIs and
+ * snapshots tagged `CreatedBy: EC2 Image Builder`, which Image Builder puts on what it builds.
  */
 export function deleteImageOnDestroy(image: imagebuilder.CfnImage): iam.IRole {
   const stack = Stack.of(image);
@@ -85,7 +86,7 @@ export function deleteImageOnDestroy(image: imagebuilder.CfnImage): iam.IRole {
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policyName}]`,
     reason: 'Integ test only: the AWS managed policy Image Builder documents for deleting its own images, AMIs and '
-      + 'snapshots; it is scoped to AMIs tagged CreatedBy: EC2 Image Builder and is not part of the library.',
+      + 'snapshots; it is scoped to resources tagged CreatedBy: EC2 Image Builder and is not part of the library.',
   });
   image.applyRemovalPolicy(RemovalPolicy.DESTROY);
   image.deletionSettings = { executionRole: role.roleArn };
