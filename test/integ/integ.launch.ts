@@ -49,7 +49,8 @@ export function createApp(props: AppProps = {}): App {
   const group = new AutoScalingFleet(groupStack, 'Group', {
     image: FleetImage.latestAmazonLinux2023({ resolveAtLaunch: true }),
     minCapacity: 2,
-    maxCapacity: 2,
+    // Room above the two for the replacement a refresh launches before it terminates one.
+    maxCapacity: 3,
     imageRevision: revision,
   });
   deleteEverythingOnDestroy(groupStack);
