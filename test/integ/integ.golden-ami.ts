@@ -9,7 +9,9 @@
  *   plus about 10 min for `cdk destroy`.
  * Cost: about US$1 (t3.medium build and test instances for under an hour, one NAT gateway for an
  *   hour, a few GiB of snapshot for the minutes the AMI lives, KMS key for its pending-deletion
- *   window, log storage); Amazon Inspector scans the build instance if it is enabled in the account.
+ *   window, log storage) and the on-demand Amazon Inspector scan of the AMI (the default CVE gate,
+ *   billed per scan, no Inspector activation needed). A fixable HIGH or CRITICAL CVE in the new
+ *   image fails the build and so the deploy: that is the library's gate at work, not the test.
  * Clean-up: `cdk destroy` deletes the image with its AMI and snapshots (DeletionSettings below)
  *   and every other resource except the two log buckets and the AMI id parameter that Image
  *   Builder's distribution wrote (README, "Verify in your own account", lists both).
