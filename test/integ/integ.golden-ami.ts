@@ -13,8 +13,8 @@
  *   billed per scan, no Inspector activation needed). A fixable HIGH or CRITICAL CVE in the new
  *   image fails the build and so the deploy: that is the library's gate at work, not the test.
  * Clean-up: `cdk destroy` deletes the image with its AMI and snapshots (DeletionSettings below)
- *   and every other resource except the two log buckets and the AMI id parameter that Image
- *   Builder's distribution wrote (README, "Verify in your own account", lists both).
+ *   and every other resource except the AMI id parameter that Image Builder's distribution wrote
+ *   (README, "Verify in your own account"); the pipeline writes no S3 logs by default.
  */
 import { ExpectedResult, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, AppProps, Duration, Stack } from 'aws-cdk-lib';

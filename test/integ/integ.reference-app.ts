@@ -12,7 +12,7 @@
  * Cost: about US$2 for two hours (build and test instances, two web servers and two m6i.large
  *   nodes, one NAT gateway, a 100 GiB io2 volume with 3,000 IOPS for two hours, public IPv4,
  *   KMS keys for their pending-deletion window).
- * Clean-up: `cdk destroy --all` deletes everything but the golden AMI pipeline's two log buckets
+ * Clean-up: `cdk destroy --all` deletes everything but the AMI id parameter Image Builder wrote
  *   (test settings below; the reference app itself keeps its data). Snapshots DLM took while the
  *   stacks were up stay: the README lists the command that finds them.
  */
