@@ -1,10 +1,11 @@
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { allowCloudWatchLogs } from '../core/encryption';
+import { stackCreationSuffix } from '../core/names';
 
 const SERVICE_LINKED_ROLE = 'role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 
@@ -31,7 +32,7 @@ export function createBuildLogs(scope: Construct, name: string, key: kms.IKey, r
   // deploy), so their names must not be reused: a retry after the rollback, or a redeploy after
   // `cdk destroy`, would fail with "already exists". Every stack creation gets a new stack id, so a
   // suffix taken from it makes each creation's names new, while updates keep them.
-  const suffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+  const suffix = stackCreationSuffix();
   const imageLogGroupName = `/aws/imagebuilder/${name}-${suffix}`;
   const pipelineLogGroupName = `/aws/imagebuilder/pipeline/${name}-${suffix}`;
   allowLogsAndNotifications(key, [imageLogGroupName, pipelineLogGroupName]);

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BACKUP_PLAN_RULES, acknowledgeRules } from '../core/compliance-ids';
 import { allow } from '../core/iam';
+import { stackCreationSuffix } from '../core/names';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { checkDurationUnit, checkRange, invalid } from '../core/validation';
 
@@ -87,7 +88,13 @@ export class ClusterBackup {
       return undefined;
     }
     const options = this.awsBackupOptions ?? {};
-    const vault = options.vault ?? new backup.BackupVault(scope, 'Vault', { removalPolicy: RemovalPolicy.RETAIN });
+    // A retained vault keeps its recovery points after `cdk destroy`; a name new for each stack
+    // creation lets a retry or a redeploy create its own vault instead of failing with "already
+    // exists" (vault names: 2-50 of letters, digits, - and _; AWS Backup API, CreateBackupVault).
+    const vault = options.vault ?? new backup.BackupVault(scope, 'Vault', {
+      backupVaultName: `${Names.uniqueResourceName(scope, { maxLength: 41, separator: '-' })}-${stackCreationSuffix()}`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const plan = new backup.BackupPlan(scope, 'Plan', {
       backupVault: vault,
       backupPlanRules: [new backup.BackupPlanRule({

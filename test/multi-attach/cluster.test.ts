@@ -149,6 +149,16 @@ describe('MultiAttachCluster with only a VPC', () => {
     expect(wait.DependsOn).toEqual(Object.keys(template.findResources('AWS::EC2::VolumeAttachment')).sort());
   });
 
+  test('the retained vault is named anew for each stack creation, so a retry or a redeploy after destroy can create its own', () => {
+    // A fixed name would fail with "already exists" next to the retained vault of a failed first
+    // deploy or of a destroyed stack; the suffix is the first group of AWS::StackId's UUID
+    // (CloudFormation User Guide, "Pseudo parameters reference"), stable across updates.
+    const [vault] = Object.values(template.findResources('AWS::Backup::BackupVault'));
+    const name = JSON.stringify(vault.Properties.BackupVaultName);
+    expect(name).toContain('{"Ref":"AWS::StackId"}');
+    expect(name).toMatch(/Fn::Select/);
+  });
+
   test('backs the volume up daily with AWS Backup for 35 days through a role without AWS-managed policies', () => {
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
