@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /** Options of {@link LaunchTimeImage.latestAmazonLinux2023}. */
@@ -62,11 +63,14 @@ export class LaunchTimeImage implements ec2.IMachineImage {
   public readonly os: ec2.OperatingSystemType;
   /** Device name of the image's root volume, where the library knows it. */
   public readonly rootDeviceName?: string;
+  /** Customer-managed key of the AMI's snapshots, where the library knows it (a golden AMI pipeline's). */
+  public readonly encryptionKey?: kms.IKey;
 
-  private constructor(parameterName: string, os?: ec2.OperatingSystemType, rootDeviceName?: string) {
+  protected constructor(parameterName: string, os?: ec2.OperatingSystemType, rootDeviceName?: string, encryptionKey?: kms.IKey) {
     this.parameterName = parameterName;
     this.os = os ?? ec2.OperatingSystemType.LINUX;
     this.rootDeviceName = rootDeviceName;
+    this.encryptionKey = encryptionKey;
   }
 
   /** The dynamic reference, for standalone instances. */

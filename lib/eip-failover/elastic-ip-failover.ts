@@ -26,7 +26,7 @@ import {
 import { PAUSE_TAG, acknowledgePolicy, decisionStatements, grantDecision, grantVpcAttachment } from './function-policy';
 import { ApplicationHealthCheck } from './health-check';
 import { ElasticIpFailoverProps, FailoverControlPath } from './props';
-import { DEFAULTS, validateElasticIpFailoverProps, validateNodeImages, validatePair } from './validation';
+import { DEFAULTS, primarySubnetIdOf, validateElasticIpFailoverProps, validateNodeImages, validatePair } from './validation';
 
 const STATE_CHANGES = ['stopping', 'stopped', 'shutting-down', 'terminated'];
 const RUNTIME_DIR = path.join(__dirname, 'runtime');
@@ -253,7 +253,7 @@ export class ElasticIpFailover extends Construct {
   private createNodes(props: ElasticIpFailoverProps): { primary: ec2.IInstance; standby: ec2.IInstance; subnets: ec2.ISubnet[]; hardened?: HardenedNode } {
     if (props.primary && props.standby) {
       const subnets = [props.primary, props.standby].flatMap((i) => {
-        const id = i instanceof ec2.Instance ? i.instance.subnetId : undefined;
+        const id = i instanceof ec2.Instance ? primarySubnetIdOf(i.instance) : undefined;
         const subnet = id === undefined ? undefined : [...this.vpc.publicSubnets, ...this.vpc.privateSubnets, ...this.vpc.isolatedSubnets]
           .find((s) => s.subnetId === id);
         return subnet ? [subnet] : [];
@@ -269,7 +269,7 @@ export class ElasticIpFailover extends Construct {
     const hardened = new HardenedNode(this, 'Nodes', { ...props, vpc: this.vpc });
     const place = (index: number) => publicSubnets[index % publicSubnets.length];
     const create = (id: string, index: number) => hardened.createInstance(this, id, {
-      vpcSubnets: { subnets: [place(index)] }, disableApiTermination: props.terminationProtection ?? true,
+      vpcSubnets: { subnets: [place(index)] }, disableApiTermination: props.disableApiTermination ?? true,
     });
     const primary = create('Primary', 0);
     const standby = create('Standby', 1);

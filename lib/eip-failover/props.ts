@@ -51,7 +51,7 @@ export interface ElasticIpFailoverProps extends HardenedNodeOptions {
    * Termination protection of the nodes the construct creates. Turn it off (and deploy) before `cdk destroy`.
    * @default true
    */
-  readonly terminationProtection?: boolean;
+  readonly disableApiTermination?: boolean;
   /**
    * Minimum time between a move away from the primary and a fail-back to it. It never delays
    * leaving a failed holder: a failover happens as soon as the other node is eligible.

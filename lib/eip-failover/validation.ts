@@ -29,7 +29,7 @@ export function validateElasticIpFailoverProps(scope: Construct, props: ElasticI
     invalid(scope, 'standby', props.standby!.node.path, 'a different instance than primary', 'Failover needs two nodes.');
   }
   if (props.primary) {
-    const nodeOnly = [...Object.keys(NODE_OPTION_KEYS), 'terminationProtection', 'standbyMachineImage']
+    const nodeOnly = [...Object.keys(NODE_OPTION_KEYS), 'disableApiTermination', 'standbyMachineImage']
       .filter((k) => (props as unknown as Record<string, unknown>)[k] !== undefined);
     if (nodeOnly.length > 0) {
       throw new Error(`${path}: ${nodeOnly.join(', ')} only apply to nodes the construct creates, got them with your own `
@@ -107,7 +107,7 @@ export function validatePair(scope: IConstruct, vpc: ec2.IVpc, props: ElasticIpF
       invalid(scope, role, `${instance.node.path} (${interfaces} network interfaces)`, `one network interface, or ${role}NetworkInterfaceId`,
         'AssociateAddress by instance needs exactly one interface; name the interface that should receive the address.');
     }
-    const subnet = cfn.subnetId;
+    const subnet = primarySubnetIdOf(cfn);
     if (subnet !== undefined && vpcSubnetIds.size > 0 && !vpcSubnetIds.has(resolved(here, subnet))) {
       invalid(scope, role, `${instance.node.path} (subnet ${Token.isUnresolved(subnet) ? JSON.stringify(here.resolve(subnet)) : subnet})`,
         `an instance in a subnet of ${vpc.node.path}`, 'Both nodes must be in the VPC the construct watches (its probe and its checks run there).');
@@ -158,4 +158,17 @@ function checkWholeSeconds(scope: IConstruct, property: string, value: Duration,
     invalid(scope, property, `${seconds} s`, multiple === 60 ? 'a whole number of minutes' : 'a whole number of seconds', fix);
   }
   checkRange(scope, { property, value: seconds, min, max, unit: 's', fix });
+}
+
+/**
+ * The subnet of an instance: its root `SubnetId`, or the `SubnetId` of its primary network
+ * interface (device index 0), where CloudFormation wants it once interfaces are given, as
+ * HardenedNode gives them (Control Tower CT.EC2.PR.8).
+ */
+export function primarySubnetIdOf(cfn: ec2.CfnInstance): string | undefined {
+  if (cfn.subnetId !== undefined) return cfn.subnetId;
+  if (!Array.isArray(cfn.networkInterfaces)) return undefined;
+  const primary = (cfn.networkInterfaces as ec2.CfnInstance.NetworkInterfaceProperty[])
+    .find((ni) => ni && typeof ni === 'object' && String(ni.deviceIndex) === '0');
+  return primary?.subnetId;
 }

@@ -37,6 +37,8 @@ export interface IImageSource {
    * @default - the AMIs use the AWS-managed `aws/ebs` key
    */
   readonly ebsEncryptionKey?: kms.IKey;
+  /** The latest AMI, read when an instance launches, for a launch pattern. */
+  readonly machineImage: ec2.IMachineImage;
 }
 
 /**

@@ -172,11 +172,13 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
   }
 
   /**
-   * The latest AMI of the pipeline, read from its SSM parameter when the consuming stack deploys.
-   * The parameter exists only after the first build, and CloudFormation reads it before it creates
-   * anything in the consuming stack, so: launch from another stack than the pipeline's (refused at
-   * synth otherwise), which is made to depend on the pipeline's stack, and give the pipeline
-   * `buildOnDeploy: true` (or run it once before that stack deploys).
+   * The latest AMI of the pipeline, read from its SSM parameter when an instance launches (a
+   * `LaunchTimeImage` carrying the pipeline's `ebsEncryptionKey`): a later build replaces no
+   * running instance by itself; roll instances onto it explicitly (`imageGenerations`,
+   * `imageRevision`). The parameter exists only after the first build, so: launch from another
+   * stack than the pipeline's (refused at synth otherwise), which is made to depend on the
+   * pipeline's stack, and give the pipeline `buildOnDeploy: true` (or run it once before that
+   * stack deploys).
    */
   public get machineImage(): ec2.IMachineImage {
     if (!isKnown(this.amiParameterName)) {
@@ -184,7 +186,7 @@ export class GoldenImagePipeline extends Construct implements IImageSource {
         + 'CloudFormation reads an SSM parameter at deploy only by a literal name: use FleetImage.fromSsmParameter(pipeline.amiParameterName, '
         + '{ resolveAtLaunch: true }), or give the pipeline a literal amiParameterName.');
     }
-    return new PipelineMachineImage(this, this.amiParameterName);
+    return new PipelineMachineImage(this, this.amiParameterName, this.ebsEncryptionKey);
   }
 
   /**

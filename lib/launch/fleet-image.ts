@@ -145,7 +145,7 @@ export class FleetImage {
    * launches, with the pipeline's EBS key (so an `AutoScalingFleet` can launch from it).
    */
   public static fromPipeline(pipeline: IImageSource): FleetImage {
-    return FleetImage.fromSsmParameter(pipeline.amiParameterName, { encryptionKey: pipeline.ebsEncryptionKey });
+    return FleetImage.fromMachineImage(pipeline.machineImage, { encryptionKey: pipeline.ebsEncryptionKey });
   }
 
   /**
@@ -163,7 +163,7 @@ export class FleetImage {
    * a `LaunchTimeImage` is read at launch; others are used as given.
    */
   public static fromMachineImage(image: ec2.IMachineImage, options: MachineImageOptions = {}): FleetImage {
-    const key = options.encryptionKey;
+    const key = options.encryptionKey ?? (image instanceof LaunchTimeImage ? image.encryptionKey : undefined);
     if (image instanceof LaunchTimeImage) {
       return new FleetImage({ source: 'ssm', atLaunch: true, os: image.os, key }, () => ({ instances: image, launchTemplate: image.forLaunchTemplate() }));
     }

@@ -207,7 +207,7 @@ describe('ElasticIpFailover overrides', () => {
       statusCheckPeriod: Duration.minutes(2),
       statusCheckEvaluationPeriods: 3,
       healthCheck: ApplicationHealthCheck.http({ port: 8080, path: '/health', attempts: 2, timeout: Duration.seconds(2), interval: Duration.seconds(1) }),
-      terminationProtection: false,
+      disableApiTermination: false,
       instanceType: new ec2.InstanceType('t3.micro'),
     });
     // WHEN

@@ -16,6 +16,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { HardenedNode } from '../../lib/core';
 import { ApplicationHealthCheck, ElasticIpFailover, FailoverControlPath } from '../../lib/eip-failover';
 import { acknowledgementsOf, importedVpc, testStack } from '../util';
 
@@ -50,6 +51,39 @@ describe('the pair must be able to fail over', () => {
     const standby = instance(stack, 'S', other);
     expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary, standby }))
       .toThrow(/standby must be an instance in a subnet of Test\/Vpc, got 'Test\/S \(subnet subnet-99999999\)'/);
+  });
+
+  test('a standby in another VPC is rejected when its subnet is on an explicit network interface (as HardenedNode makes them)', () => {
+    // GIVEN instances whose subnet is NetworkInterfaces[0].SubnetId, not a root SubnetId
+    const stack = testStack();
+    const vpc = importedVpc(stack, { publicSubnets: true });
+    const other = ec2.Vpc.fromVpcAttributes(stack, 'Other', {
+      vpcId: 'vpc-87654321', availabilityZones: ['us-east-1a'], publicSubnetIds: ['subnet-99999999'], publicSubnetRouteTableIds: ['rtb-9'],
+    });
+    const node = new HardenedNode(stack, 'Node', { vpc });
+    const otherNode = new HardenedNode(stack, 'OtherNode', { vpc: other });
+    const primary = node.createInstance(stack, 'P', { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    const standby = otherNode.createInstance(stack, 'S', { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    expect(standby.instance.subnetId).toBeUndefined();
+    // WHEN / THEN
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary, standby }))
+      .toThrow(/standby must be an instance in a subnet of Test\/Vpc, got 'Test\/S \(subnet subnet-99999999\)'/);
+  });
+
+  test('the pair\'s interface permissions stay scoped to its subnets with explicit network interfaces', () => {
+    // GIVEN a pair made by HardenedNode in the two public subnets
+    const stack = testStack();
+    const vpc = importedVpc(stack, { publicSubnets: true });
+    const node = new HardenedNode(stack, 'Node', { vpc });
+    const primary = node.createInstance(stack, 'P', { vpcSubnets: { subnets: [vpc.publicSubnets[0]] } });
+    const standby = node.createInstance(stack, 'S', { vpcSubnets: { subnets: [vpc.publicSubnets[1]] } });
+    // WHEN
+    new ElasticIpFailover(stack, 'Web', { vpc, primary, standby });
+    // THEN AssociateAddress on network-interface/* is conditioned on the pair's subnets, not the whole VPC
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toContain('ec2:Subnet');
+    expect(policies).toContain('subnet-pub-a');
+    expect(policies).toContain('subnet-pub-b');
   });
 
   test('a primary with two network interfaces needs primaryNetworkInterfaceId; given, the address and IAM use that interface', () => {

@@ -45,8 +45,8 @@ describe('the pair', () => {
     const vpc = importedVpc(stack, { publicSubnets: true });
     const primary = instance(stack, 'P', vpc);
     const standby = instance(stack, 'S', vpc);
-    expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary, standby, instanceType: new ec2.InstanceType('t3.large'), terminationProtection: false }))
-      .toThrow(/instanceType, terminationProtection only apply to nodes the construct creates/);
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc, primary, standby, instanceType: new ec2.InstanceType('t3.large'), disableApiTermination: false }))
+      .toThrow(/instanceType, disableApiTermination only apply to nodes the construct creates/);
   });
 
   test('a VPC without public subnets is rejected when the construct creates the nodes', () => {

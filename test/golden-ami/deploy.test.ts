@@ -59,10 +59,10 @@ describe('a failed first deploy can be retried, and a destroyed stack redeployed
 });
 
 describe('launching from pipeline.machineImage', () => {
-  // CloudFormation User Guide, "Specify existing resources at runtime with CloudFormation-supplied
-  // parameter types": an AWS::SSM::Parameter::Value<...> parameter is read from Parameter Store when
-  // the stack is created or updated, before any of its resources exist. The pipeline writes the
-  // parameter only when its first build distributes an AMI.
+  // The pipeline writes its SSM parameter only when its first build distributes an AMI, and a
+  // stack that reads it (a `{{resolve:ssm:...}}` dynamic reference since this library reads images
+  // at launch; CloudFormation User Guide, "Get a plaintext value from Systems Manager Parameter
+  // Store") must not run before that build.
   test('in the pipeline\'s own stack is refused at synth, with the two-stack pattern in the error', () => {
     // GIVEN a pipeline that even builds on deploy
     const stack = testStack();
@@ -70,7 +70,7 @@ describe('launching from pipeline.machineImage', () => {
     const pipeline = new GoldenImagePipeline(stack, 'Web', { name: 'web', vpc, buildOnDeploy: true });
     // WHEN / THEN an instance in the same stack is refused
     expect(() => new ec2.Instance(stack, 'Server', { vpc, instanceType: new ec2.InstanceType('t3.small'), machineImage: pipeline.machineImage }))
-      .toThrow(/Test\/Server: cannot launch from Test\/Web.machineImage in the pipeline's own stack \(Test\)\. That stack reads the SSM parameter \/imagebuilder\/web\/ami-id .*even with buildOnDeploy.*new Stack\(app, 'Images'\).*buildOnDeploy: true.*new Stack\(app, 'Servers'\)/s);
+      .toThrow(/Test\/Server: cannot launch from Test\/Web.machineImage in the pipeline's own stack \(Test\)\. The SSM parameter \/imagebuilder\/web\/ami-id exists only once a build has written it.*new Stack\(app, 'Images'\).*buildOnDeploy: true.*new Stack\(app, 'Servers'\).*FleetImage.fromPipeline\(pipeline\)/s);
   });
 
   test('in a nested stack of the pipeline\'s stack is refused too', () => {
@@ -90,9 +90,8 @@ describe('launching from pipeline.machineImage', () => {
     const servers = new Stack(app, 'Servers', { env: { region: 'us-east-1' } });
     // WHEN
     new ec2.Instance(servers, 'Server', { vpc: importedVpc(servers), instanceType: new ec2.InstanceType('t3.small'), machineImage: pipeline.machineImage });
-    // THEN the servers read the parameter at their own deploy, after the pipeline stack (and its first build)
-    const parameters = Template.fromStack(servers).findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
-    expect(Object.values(parameters).map((p) => p.Default)).toEqual(['/imagebuilder/web/ami-id']);
+    // THEN the servers read the parameter when they launch, after the pipeline stack (and its first build)
+    Template.fromStack(servers).hasResourceProperties('AWS::EC2::Instance', { ImageId: '{{resolve:ssm:/imagebuilder/web/ami-id}}' });
     expect(servers.dependencies).toContain(images);
   });
 });

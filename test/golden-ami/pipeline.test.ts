@@ -289,9 +289,11 @@ describe('GoldenImagePipeline hand-off', () => {
   new ec2.Instance(launch, 'Server', { vpc: launchVpc, instanceType: new ec2.InstanceType('t3.small'), machineImage: web.machineImage });
   const template = Template.fromStack(stack);
 
-  test('machineImage resolves the AMI id from the pipeline\'s SSM parameter at deploy', () => {
-    const parameters = Template.fromStack(launch).findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
-    expect(Object.values(parameters).map((p) => p.Default)).toEqual(['/imagebuilder/web/ami-id']);
+  test('machineImage reads the AMI id from the pipeline\'s SSM parameter when an instance launches', () => {
+    // a dynamic reference, resolved when CloudFormation creates the instance and not re-read on
+    // later updates (CloudFormation User Guide, "Get a plaintext value from Systems Manager Parameter Store")
+    Template.fromStack(launch).hasResourceProperties('AWS::EC2::Instance', { ImageId: '{{resolve:ssm:/imagebuilder/web/ami-id}}' });
+    expect(Template.fromStack(launch).findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).toEqual({});
   });
 
   test('a pipeline can start from another pipeline\'s latest image', () => {

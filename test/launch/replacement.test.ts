@@ -12,15 +12,15 @@
  *   UPDATE_COMPLETE_CLEANUP_IN_PROGRESS; with termination protection that delete fails and the old
  *   instance keeps running outside the stack ("Update behaviors of stack resources").
  */
-import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { LaunchTimeImage } from '../../lib/core';
-import { IImageSource } from '../../lib/golden-ami';
+import { GoldenImagePipeline, IImageSource } from '../../lib/golden-ami';
 import { AutoScalingFleet, FleetImage, InstanceFleet, InstanceFleetProps } from '../../lib/launch';
 import { testStack } from '../util';
-import { importedVpc } from './helpers';
+import { importedVpc } from '../util';
 
 const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 const DATA = { deviceName: '/dev/sdf', size: Size.gibibytes(10) };
@@ -153,7 +153,10 @@ describe('the key of a pipeline image travels with it (issue 12 item 4)', () => 
     // GIVEN a pipeline (stand-in for GoldenImagePipeline) whose AMIs are encrypted with a customer key
     const images = new Stack(undefined, 'Images', { env: { region: 'us-east-1' } });
     const ebsEncryptionKey = new kms.Key(images, 'AmiKey');
-    const pipeline: IImageSource = { recipeName: 'web', amiParameterName: '/imagebuilder/web/ami-id', ebsEncryptionKey };
+    const pipeline: IImageSource = {
+      recipeName: 'web', amiParameterName: '/imagebuilder/web/ami-id', ebsEncryptionKey,
+      machineImage: LaunchTimeImage.fromSsmParameter('/imagebuilder/web/ami-id'),
+    };
     const stack = new Stack(images.node.root as never, 'Fleet', { env: { region: 'us-east-1' } });
     // WHEN
     new AutoScalingFleet(stack, 'Group', { vpc: importedVpc(stack), image: FleetImage.fromPipeline(pipeline) });
@@ -184,5 +187,47 @@ describe('the notification key (issue 12 item 9)', () => {
     const service = statements.filter((s) => JSON.stringify(s.Principal).includes('autoscaling.amazonaws.com'));
     expect(service).toHaveLength(1);
     expect(service[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+  });
+});
+
+// The golden AMI's parameter exists only after a build has written it: the launching stack must be
+// another one, deployed after the pipeline's (issue 12 item 1), on every path to the image.
+describe('pipeline.machineImage on every path (FleetImage.fromPipeline, fromMachineImage, HardenedNode)', () => {
+  const pipelineApp = () => {
+    const app = new App();
+    const images = new Stack(app, 'Images', { env: { region: 'us-east-1' } });
+    const ebsEncryptionKey = new kms.Key(images, 'AmiKey');
+    const pipeline = new GoldenImagePipeline(images, 'Web', { name: 'web', vpc: importedVpc(images), ebsEncryptionKey, buildOnDeploy: true });
+    return { app, images, pipeline };
+  };
+
+  test.each([
+    ['FleetImage.fromPipeline', (p: GoldenImagePipeline) => FleetImage.fromPipeline(p)],
+    ['FleetImage.fromMachineImage', (p: GoldenImagePipeline) => FleetImage.fromMachineImage(p.machineImage)],
+  ])('%s in the pipeline\'s own stack is refused, for instances and Auto Scaling groups', (_name, image) => {
+    // GIVEN
+    const { images, pipeline } = pipelineApp();
+    // WHEN / THEN
+    expect(() => new InstanceFleet(images, 'Servers', { vpc: importedVpc(images, { id: 'Vpc2' }), image: image(pipeline) }))
+      .toThrow(/cannot launch from Images\/Web.machineImage in the pipeline's own stack/);
+    expect(() => new AutoScalingFleet(images, 'Group', { vpc: importedVpc(images, { id: 'Vpc3' }), image: image(pipeline) }))
+      .toThrow(/cannot launch from Images\/Web.machineImage in the pipeline's own stack/);
+  });
+
+  test('a stack that shares only the image deploys after the pipeline\'s, reads it at launch and carries its key', () => {
+    // GIVEN
+    const { app, images, pipeline } = pipelineApp();
+    const servers = new Stack(app, 'Servers', { env: { region: 'us-east-1' } });
+    // WHEN
+    new AutoScalingFleet(servers, 'Group', { vpc: importedVpc(servers), image: FleetImage.fromMachineImage(pipeline.machineImage) });
+    const fleet = new InstanceFleet(servers, 'Web', { vpc: importedVpc(servers, { id: 'Vpc2' }), image: FleetImage.fromMachineImage(pipeline.machineImage) });
+    // THEN
+    expect(servers.dependencies).toContain(images);
+    expect(fleet.image.resolvesAtLaunch).toBe(true);
+    Template.fromStack(servers).hasResourceProperties('AWS::EC2::Instance', { ImageId: '{{resolve:ssm:/imagebuilder/web/ami-id}}' });
+    Template.fromStack(servers).hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: 'resolve:ssm:/imagebuilder/web/ami-id' }),
+    });
+    expect(JSON.stringify(Template.fromStack(images).findResources('AWS::KMS::Key'))).toContain('AWSServiceRoleForAutoScaling');
   });
 });
