@@ -16,7 +16,7 @@ import { allowCloudWatchLogs, keyOrCreate } from '../core/encryption';
 import { HardenedNode } from '../core/hardened-node';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { createSecureTopic } from '../core/notifications';
-import { SecureVpc } from '../core/secure-vpc';
+import { SecureVpc, checkSsmPath } from '../core/secure-vpc';
 import { invalid } from '../core/validation';
 import { createOperatorAlarms, createStatusCheckAlarms, topicAction } from './alarms';
 import { checkControlPath, createEndpoints } from './control-path';
@@ -95,7 +95,12 @@ export class ElasticIpFailover extends Construct {
     const probe = props.healthCheck;
     this.cooldown = cooldown;
     // Only the VPC path needs NAT gateways; the others reach the APIs without one.
-    this.vpc = props.vpc ?? new SecureVpc(this, 'Vpc', { natGateways: controlPath === FailoverControlPath.VPC_ROUTES ? 2 : 0 }).vpc;
+    // The nodes sit in public subnets without a public IP of their own: the one that does not hold the
+    // address reaches Session Manager, its only shell, through the VPC's SSM endpoints (or a NAT).
+    this.vpc = props.vpc ?? new SecureVpc(this, 'Vpc', {
+      natGateways: controlPath === FailoverControlPath.VPC_ROUTES ? 2 : 0,
+      ssmEndpoints: true,
+    }).vpc;
     validatePair(this, this.vpc, props);
 
     const nodes = this.createNodes(props);
@@ -271,6 +276,7 @@ export class ElasticIpFailover extends Construct {
     const create = (id: string, index: number) => hardened.createInstance(this, id, {
       vpcSubnets: { subnets: [place(index)] }, disableApiTermination: props.disableApiTermination ?? true,
     });
+    checkSsmPath(this, this.vpc, unique([place(0), place(1)]), false);
     const primary = create('Primary', 0);
     const standby = create('Standby', 1);
     if (props.standbyMachineImage) {

@@ -66,9 +66,11 @@ describe('ElasticIpFailover with no props', () => {
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('WebLogGroup') } },
       Environment: { Variables: { CONFIG: Match.anyValue() } },
     });
-    // no NAT gateway, no endpoint: the path to the APIs is Lambda's own, in every zone
+    // no NAT gateway: the path to the APIs is Lambda's own, in every zone; the only endpoints are
+    // Session Manager's, for the node that does not hold the address (no public IP of its own)
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((e) => JSON.stringify(e.Properties.ServiceName));
+    expect(endpoints.map((e) => /\.(ssm|ssmmessages|ec2messages)"/.exec(e)?.[1]).sort()).toEqual(['ec2messages', 'ssm', 'ssmmessages']);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 1209600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {

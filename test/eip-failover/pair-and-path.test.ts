@@ -16,7 +16,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { HardenedNode } from '../../lib/core';
+import { HardenedNode, SecureVpc } from '../../lib/core';
 import { ApplicationHealthCheck, ElasticIpFailover, FailoverControlPath } from '../../lib/eip-failover';
 import { acknowledgementsOf, importedVpc, testStack } from '../util';
 
@@ -86,6 +86,18 @@ describe('the pair must be able to fail over', () => {
     expect(policies).toContain('subnet-pub-b');
   });
 
+  test('created nodes in a library VPC without a path to Systems Manager are refused (issue 12 item 7)', () => {
+    // GIVEN a SecureVpc without SSM endpoints: its public subnets route only to the internet
+    // gateway, and the nodes have no public IP, so the standby could not reach Session Manager
+    // (Systems Manager User Guide, "Improve the security of EC2 instances by using VPC endpoints")
+    const stack = testStack();
+    const { vpc } = new SecureVpc(stack, 'Network');
+    // WHEN / THEN
+    expect(() => new ElasticIpFailover(stack, 'Web', { vpc })).toThrow(/Test\/Web: vpcSubnets must be subnets whose nodes reach Systems Manager.*Pass ssmEndpoints: true to Test\/Network/);
+    const withEndpoints = new SecureVpc(stack, 'Network2', { ssmEndpoints: true });
+    expect(() => new ElasticIpFailover(stack, 'Web2', { vpc: withEndpoints.vpc })).not.toThrow();
+  });
+
   test('a primary with two network interfaces needs primaryNetworkInterfaceId; given, the address and IAM use that interface', () => {
     // GIVEN a primary launched with two interfaces
     const stack = testStack();
@@ -143,7 +155,8 @@ describe('the control path survives the loss of any one zone', () => {
     const template = Template.fromStack(stack);
     // THEN
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+    // three for the deciding function, three (ssm, ssmmessages, ec2messages) for Session Manager on the nodes
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 6);
     for (const service of ['ec2', 'monitoring', 'sns']) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         ServiceName: `com.amazonaws.us-east-1.${service}`,

@@ -12,7 +12,7 @@ const app = new App();
 const env = { region: 'us-east-1' };
 // 1. golden AMI, in a stack of its own: the launching stack reads the AMI id that the first build writes
 const images = new Stack(app, 'ConsumerImages', { env });
-const vpc: ec2.IVpc = new SecureVpc(images, 'Network').vpc;
+const vpc: ec2.IVpc = new SecureVpc(images, 'Network', { ssmEndpoints: true }).vpc;
 const pipeline = new GoldenImagePipeline(images, 'Web', { name: 'web', vpc, buildOnDeploy: true });
 
 // 2. launch from it
