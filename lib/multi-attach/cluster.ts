@@ -201,7 +201,12 @@ export class MultiAttachCluster extends Construct {
       const grantee = grantTarget(this, 'RolePermissions', this.role);
       const profileArns = props.instanceProfile ? [props.instanceProfile.instanceProfileArn]
         : this.instances.map((n) => (n.node.findChild('InstanceProfile') as iam.CfnInstanceProfile).attrArn);
-      const ebsKeys = [props.ebsEncryptionKey, ...this.sharedVolumes.map((v) => v.encryptionKey)].filter((k): k is kms.IKey => k !== undefined);
+      // A root volume made from a customer-key AMI without ebsEncryptionKey keeps the snapshot's key
+      // (EC2 User Guide, "Amazon EBS encryption": a volume from an encrypted snapshot uses its key
+      // unless another is given), so a fenced node's StartInstances needs that key too.
+      const imageKey = machineImage instanceof LaunchTimeImage ? machineImage.encryptionKey : undefined;
+      const ebsKeys = [props.ebsEncryptionKey, imageKey, ...this.sharedVolumes.map((v) => v.encryptionKey)]
+        .filter((k): k is kms.IKey => k !== undefined);
       grantGfs2({
         grantee, role: this.role, clusterId: this.clusterId, volumes: this.volumes, instanceProfileArns: profileArns,
         ebsKeys: [...new Set(ebsKeys)], acknowledgeOn: grantee === this.role ? this.role : (grantee as unknown as Construct),

@@ -1,12 +1,13 @@
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { GoldenImagePipeline } from '../../lib/golden-ami';
 import { ClusterBackup, ClusterFilesystem, MultiAttachCluster } from '../../lib/multi-attach';
 import { collectAcknowledgements } from '../compliance/harness';
-import { testStack } from '../util';
+import { importedVpc, testStack } from '../util';
 import { cluster, resourcesOf, userDataOf } from './helpers';
 
 
@@ -331,6 +332,22 @@ describe('MultiAttachCluster overrides', () => {
         })]),
       },
     });
+  });
+
+  test('nodes from a customer-key golden AMI can start again too: the AMI\'s key is in the grant statement', () => {
+    // A root volume made from an encrypted snapshot without another key keeps the snapshot's key
+    // (Amazon EC2 User Guide, "Amazon EBS encryption"), so StartInstances needs a grant on it.
+    // GIVEN a pipeline whose AMIs use a customer key, in its own stack
+    const stack = testStack();
+    const images = new Stack(stack.node.root as App, 'Images', { env: { region: 'us-east-1' } });
+    const amiKey = new kms.Key(images, 'AmiKey', { enableKeyRotation: true });
+    const pipeline = new GoldenImagePipeline(images, 'Web', { name: 'web', vpc: importedVpc(images), ebsEncryptionKey: amiKey });
+    // WHEN the cluster launches from it, with no ebsEncryptionKey of its own
+    cluster({ machineImage: pipeline.machineImage, rootDeviceName: '/dev/xvda' }, stack);
+    // THEN
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toContain('StartNodesWithEncryptedVolumes');
+    expect(policies).toMatch(/AmiKey/);
   });
 
   test('the AWS-managed aws/ebs key needs no grant statement', () => {
