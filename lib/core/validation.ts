@@ -134,15 +134,6 @@ export function checkDurationUnit(scope: IConstruct, property: string, duration:
     `${units.map((u) => `Duration.${u}(...)`).join(' or ')} when the amount is known only at deploy`, why);
 }
 
-/** Fails when `dependent` is given without `required` (a prop that only works together with another). */
-export function checkTogether(scope: IConstruct, dependent: string, dependentValue: unknown, required: string, requiredValue: unknown,
-  fix?: string): void {
-  if (dependentValue !== undefined && requiredValue === undefined) {
-    const hint = fix ? ` ${fix}` : '';
-    throw new Error(`${scope.node.path}: ${dependent} needs ${required}, got ${dependent} without it.${hint}`);
-  }
-}
-
 /** A key/value tag as the patterns accept it (the shape of `CfnTag`). */
 export interface TagLike {
   readonly key: string;

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { checkLength, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+import { checkDurationUnit, checkLength, checkPattern, checkRange, isKnown } from '../core/validation';
 
 /** Upper limits checked by `_validate`; also the bound used for a timing known only at deploy. */
 const MAX_ATTEMPTS = 5;
@@ -24,10 +24,7 @@ function renderDuration(name: string, duration: Duration): { [key: string]: numb
 
 /** A deploy-time duration must be in seconds or milliseconds: the function multiplies nothing else. */
 function checkTokenUnit(scope: IConstruct, property: string, duration: Duration): void {
-  if (duration.isUnresolved() && !['seconds', 'millis'].includes(duration.unitLabel())) {
-    invalid(scope, property, `Duration.${duration.unitLabel()}(<token>)`, 'Duration.seconds(...) or Duration.millis(...) when the value is known only at deploy',
-      'A deploy-time amount cannot be converted at synth; give it in seconds or milliseconds.');
-  }
+  checkDurationUnit(scope, property, duration, ['seconds', 'millis'], 'A deploy-time amount cannot be converted at synth; give it in seconds or milliseconds.');
 }
 
 /** Timing of an application probe, shared by every probe kind. */

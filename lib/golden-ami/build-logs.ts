@@ -4,10 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { allowCloudWatchLogs } from '../core/encryption';
+import { allowCloudWatchLogs, serviceLinkedRoleArn } from '../core/encryption';
 import { stackCreationSuffix } from '../core/names';
-
-const SERVICE_LINKED_ROLE = 'role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 
 /** Where a pipeline's builds log: two encrypted log groups and, with `s3Logs`, an encrypted, access-logged bucket. @internal */
 export interface BuildLogs {
@@ -69,7 +67,7 @@ function allowLogsAndNotifications(key: kms.IKey, logGroupNames: string[]): void
     resources: ['*'],
     conditions: {
       StringEquals: {
-        'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:${SERVICE_LINKED_ROLE}`,
+        'aws:PrincipalArn': serviceLinkedRoleArn('imagebuilder.amazonaws.com', 'AWSServiceRoleForImageBuilder'),
         'kms:CallerAccount': Aws.ACCOUNT_ID,
         'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com`,
       },

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { allowServiceLinkedRole } from '../core/encryption';
 import { createSecureTopic } from '../core/notifications';
 import { checkSsmPath } from '../core/secure-vpc';
-import { checkPattern, checkRange, invalid, isKnown } from '../core/validation';
+import { checkDurationUnit, checkPattern, checkRange, invalid, isKnown } from '../core/validation';
 import { applyDeployTimeThroughput } from './data-volume';
 import { FleetBase, FleetBaseProps } from './fleet-base';
 
@@ -94,10 +94,7 @@ export class AutoScalingFleet extends FleetBase {
       "1-256 letters, digits, spaces or + - = . _ : / @ (a tag value)");
     const warmup = props.instanceWarmup ?? Duration.minutes(5);
     // The group, its health check and the refresh take the warmup in seconds: a Token cannot be converted at synth.
-    if (warmup.isUnresolved() && warmup.unitLabel() !== 'seconds') {
-      invalid(this, 'instanceWarmup', `Duration.${warmup.unitLabel()}(<token>)`, 'Duration.seconds(...) when the amount is known only at deploy',
-        'A deploy-time amount cannot be converted to seconds at synth.');
-    }
+    checkDurationUnit(this, 'instanceWarmup', warmup, ['seconds'], 'A deploy-time amount cannot be converted to seconds at synth.');
 
     const { vpc, hardenedNode: node, image } = this;
     this.launchTemplate = node.createLaunchTemplate(this, 'LaunchTemplate', { extraBlockDevices: this._dataDevices });
@@ -115,7 +112,8 @@ export class AutoScalingFleet extends FleetBase {
     this.notificationTopic = props.notificationTopic ?? this.createTopic();
 
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    checkSsmPath(this, vpc, vpc.selectSubnets(vpcSubnets).subnets, false);
+    const subnets = vpc.selectSubnets(vpcSubnets).subnets;
+    checkSsmPath(this, vpc, subnets, false);
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc,
       vpcSubnets,
@@ -148,7 +146,7 @@ export class AutoScalingFleet extends FleetBase {
     // in those AZs (AWS::AutoScaling::AutoScalingGroup, AvailabilityZones and VPCZoneIdentifier), and
     // Control Tower CT.AUTOSCALING.PR.1 reads only AvailabilityZones to see that a group spans two AZs.
     const resolved = (az: string) => JSON.stringify(Stack.of(this).resolve(az));
-    const subnetAzs = vpc.selectSubnets(vpcSubnets).subnets.map((subnet) => subnet.availabilityZone);
+    const subnetAzs = subnets.map((subnet) => subnet.availabilityZone);
     cfn.availabilityZones = subnetAzs.filter((az, i) => subnetAzs.findIndex((other) => resolved(other) === resolved(az)) === i);
     cfn.healthCheckType = Lazy.string({
       produce: () => {

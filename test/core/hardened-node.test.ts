@@ -81,6 +81,10 @@ describe('HardenedNode overrides', () => {
     template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: ['mine'] });
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
     template.hasResourceProperties('AWS::EC2::Instance', {
+      // The group and subnet sit on an explicit primary interface without a public IP: CloudFormation
+      // wants them there once NetworkInterfaces is given (Template Reference, AWS::EC2::Instance
+      // NetworkInterfaces), and Control Tower CT.EC2.PR.8 refuses an instance without it
+      // (AWS Control Tower User Guide, proactive controls for Amazon EC2).
       NetworkInterfaces: [Match.objectLike({ GroupSet: ['sg-12345678'], AssociatePublicIpAddress: false })],
       BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: Match.objectLike({ KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/abcd', VolumeSize: 50 }) }],
     });

@@ -1,7 +1,7 @@
 import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import {
   checkAccountId, checkAmiId, checkAvailabilityZone, checkCount, checkDurationUnit, checkExclusive, checkLength, checkOneOf, checkRange, checkRegion,
-  checkTags, checkTogether,
+  checkTags,
 } from '../../lib/core/validation';
 
 const scope = new Stack(undefined, 'S');
@@ -58,7 +58,7 @@ describe('availability zones', () => {
   });
 });
 
-describe('durations, tags and props that go together', () => {
+describe('durations and tags', () => {
   const token = () => Token.asNumber(Lazy.number({ produce: () => 5 }));
 
   test('a deploy-time duration must be in a unit the template carries without conversion; known ones pass', () => {
@@ -79,11 +79,5 @@ describe('durations, tags and props that go together', () => {
     expect(() => checkTags(scope, 'tags', [{ key: 'a', value: '1' }, { key: 'a', value: '2' }], 45)).toThrow(/tags must be unique tag keys, got 'a'/);
     expect(() => checkTags(scope, 'tags', [{ key: Token.asString(Lazy.string({ produce: () => 'k' })), value: '' }], 45, undefined, true))
       .toThrow(/tags key must be known at synth/);
-  });
-
-  test('a prop that needs another fails without it', () => {
-    expect(() => checkTogether(scope, 'unshareAfter', 1, 'share', undefined)).toThrow(/S: unshareAfter needs share, got unshareAfter without it/);
-    expect(() => checkTogether(scope, 'unshareAfter', 1, 'share', 2)).not.toThrow();
-    expect(() => checkTogether(scope, 'unshareAfter', undefined, 'share', undefined)).not.toThrow();
   });
 });

@@ -1,18 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { MultiAttachCluster, MultiAttachClusterProps } from '../../lib/multi-attach';
-import { testStack } from '../util';
-
-/** A VPC of another stack, imported without lookups (cheap: no SecureVpc per test). */
-export function importedVpc(stack: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-1',
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    privateSubnetIds: ['subnet-a', 'subnet-b'],
-    privateSubnetRouteTableIds: ['rtb-a', 'rtb-b'],
-  });
-}
+import { importedVpc, testStack } from '../util';
 
 /** A cluster in a fresh us-east-1 stack with an imported VPC. */
 export function cluster(props: MultiAttachClusterProps = {}, stack: Stack = testStack()): { stack: Stack; cluster: MultiAttachCluster } {
